@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfav configuration: defaults, RCU replacement and the per-packet port
+ * lookup.  A configuration is immutable once published; changes build a new
+ * copy (netlink.c) and swap it in with nfav_config_replace().
+ */
+
+#include <linux/slab.h>
+#include <linux/rcupdate.h>
+#include <linux/lockdep.h>
+
+#include "nfav.h"
+
+struct nfav_proto_default {
+	bool enabled;
+	u8 nports;
+	u16 ports[2];
+};
+
+/* Only HTTP is scanned by default; the others are present but off. */
+static const struct nfav_proto_default nfav_proto_defaults[__NFAV_PROTO_MAX] = {
+	[NFAV_PROTO_HTTP] = { .enabled = true,  .nports = 2, .ports = { 80, 8080 } },
+	[NFAV_PROTO_FTP]  = { .enabled = false, .nports = 1, .ports = { 21 } },
+	[NFAV_PROTO_SMTP] = { .enabled = false, .nports = 2, .ports = { 25, 587 } },
+	[NFAV_PROTO_POP3] = { .enabled = false, .nports = 1, .ports = { 110 } },
+	[NFAV_PROTO_IMAP] = { .enabled = false, .nports = 1, .ports = { 143 } },
+};
+
+/**
+ * nfav_config_default() - allocate a configuration holding the defaults
+ *
+ * Context: process context, may sleep.
+ * Return: a new configuration (free with kfree() or publish it with
+ * nfav_config_replace()), or NULL when out of memory.
+ */
+struct nfav_config *nfav_config_default(void)
+{
+	struct nfav_config *cfg;
+	unsigned int p, r;
+
+	BUILD_BUG_ON(ARRAY_SIZE(nfav_proto_defaults[0].ports) > NFAV_MAX_PORTS);
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return NULL;
+
+	cfg->max_flows = NFAV_DEF_MAX_FLOWS;
+	cfg->flow_timeout = NFAV_DEF_FLOW_TIMEOUT;
+	cfg->hold_limit = NFAV_DEF_HOLD_LIMIT;
+	cfg->mem_limit = NFAV_DEF_MEM_LIMIT;
+	cfg->max_requests = NFAV_DEF_MAX_REQUESTS;
+
+	for (p = NFAV_PROTO_HTTP; p <= NFAV_PROTO_MAX; p++) {
+		const struct nfav_proto_default *def = &nfav_proto_defaults[p];
+		struct nfav_proto_config *pc = &cfg->proto[p];
+
+		pc->enabled = def->enabled;
+		pc->nports = def->nports;
+		memcpy(pc->ports, def->ports, def->nports * sizeof(u16));
+		pc->scan_timeout = NFAV_DEF_SCAN_TIMEOUT;
+		pc->max_size = NFAV_DEF_MAX_SIZE;
+		for (r = NFAV_REASON_DEFAULT; r <= NFAV_REASON_MAX; r++)
+			pc->fallback[r] = NFAV_ACTION_LOG_PERMIT;
+	}
+	return cfg;
+}
+
+/**
+ * nfav_config_replace() - publish a new configuration
+ * @nn: the network namespace's state
+ * @cfg: the new configuration; ownership passes to @nn
+ *
+ * Readers under rcu_read_lock() see either the old or the new configuration;
+ * the old one is freed after a grace period.
+ *
+ * Context: process context, with @nn->config_lock held.
+ * Return: 0.
+ */
+int nfav_config_replace(struct nfav_net *nn, struct nfav_config *cfg)
+{
+	struct nfav_config *old;
+
+	lockdep_assert_held(&nn->config_lock);
+
+	old = rcu_dereference_protected(nn->config,
+					lockdep_is_held(&nn->config_lock));
+	rcu_assign_pointer(nn->config, cfg);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+/**
+ * nfav_port_match() - is @port one of a protocol's server ports?
+ * @pc: the protocol's configuration
+ * @port: TCP port, host byte order
+ *
+ * Return: true if @port is in @pc's port list (enabled or not).
+ */
+bool nfav_port_match(const struct nfav_proto_config *pc, u16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < pc->nports; i++)
+		if (pc->ports[i] == port)
+			return true;
+	return false;
+}
+
+/**
+ * nfav_proto_for_port() - which enabled protocol serves @port?
+ * @cfg: the configuration, from rcu_dereference()
+ * @port: server TCP port, host byte order
+ *
+ * Called per packet in softirq context under rcu_read_lock(): a bounded
+ * linear scan (NFAV_PROTO_MAX protocols of at most NFAV_MAX_PORTS ports, no
+ * locks, no writes).  A port belongs to at most one enabled protocol
+ * (netlink.c enforces it), so the first match is the only one.
+ *
+ * Return: the enum nfav_proto, or NFAV_PROTO_UNSPEC if none.
+ */
+u8 nfav_proto_for_port(const struct nfav_config *cfg, u16 port)
+{
+	unsigned int p;
+
+	for (p = NFAV_PROTO_HTTP; p <= NFAV_PROTO_MAX; p++) {
+		const struct nfav_proto_config *pc = &cfg->proto[p];
+
+		if (pc->enabled && nfav_port_match(pc, port))
+			return p;
+	}
+	return NFAV_PROTO_UNSPEC;
+}

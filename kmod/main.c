@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfav: gateway antivirus for forwarded TCP application traffic.
+ *
+ * Module and network namespace lifetime.  Everything nfav knows lives in a
+ * struct nfav_net, one per network namespace.
+ */
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "nfav.h"
+
+static unsigned int nfav_net_id __read_mostly;
+
+struct nfav_net *nfav_pernet(const struct net *net)
+{
+	return net_generic(net, nfav_net_id);
+}
+
+static int __net_init nfav_net_init(struct net *net)
+{
+	struct nfav_net *nn = nfav_pernet(net);
+	struct nfav_config *cfg;
+	int ret;
+
+	nn->net = net;
+	mutex_init(&nn->config_lock);
+	spin_lock_init(&nn->daemon_lock);
+	atomic_set(&nn->nflows, 0);
+	atomic_set(&nn->pending, 0);
+	atomic64_set(&nn->held_bytes, 0);
+
+	cfg = nfav_config_default();
+	if (!cfg)
+		return -ENOMEM;
+	RCU_INIT_POINTER(nn->config, cfg);
+
+	ret = nfav_scan_init(nn);
+	if (ret)
+		goto err_scan;
+	ret = nfav_flows_init(nn);
+	if (ret)
+		goto err_flows;
+	ret = nfav_hooks_register(net);
+	if (ret)
+		goto err_hooks;
+	nn->hooks_registered = true;
+	return 0;
+
+err_hooks:
+	nfav_flows_exit(nn);
+err_flows:
+	nfav_scan_exit(nn);
+err_scan:
+	kfree(cfg);
+	RCU_INIT_POINTER(nn->config, NULL);
+	return ret;
+}
+
+static void __net_exit nfav_net_pre_exit(struct net *net)
+{
+	struct nfav_net *nn = nfav_pernet(net);
+
+	/* No new packets reach us once the hooks are gone. */
+	if (nn->hooks_registered) {
+		nfav_hooks_unregister(net);
+		nn->hooks_registered = false;
+	}
+	WRITE_ONCE(nn->dying, true);
+}
+
+static void __net_exit nfav_net_exit(struct net *net)
+{
+	struct nfav_net *nn = nfav_pernet(net);
+
+	nfav_flows_exit(nn);
+	nfav_scan_exit(nn);
+	kfree(rcu_dereference_protected(nn->config, true));
+	RCU_INIT_POINTER(nn->config, NULL);
+}
+
+static struct pernet_operations nfav_net_ops = {
+	.init = nfav_net_init,
+	.pre_exit = nfav_net_pre_exit,
+	.exit = nfav_net_exit,
+	.id = &nfav_net_id,
+	.size = sizeof(struct nfav_net),
+};
+
+/* Held packets keep references to their devices: let them go on DOWN. */
+static int nfav_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event == NETDEV_DOWN || event == NETDEV_UNREGISTER)
+		nfav_flows_flush_dev(nfav_pernet(dev_net(dev)), dev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nfav_netdev_notifier = {
+	.notifier_call = nfav_netdev_event,
+};
+
+static int __init nfav_init(void)
+{
+	int ret;
+
+	ret = nfav_hook_init();
+	if (ret)
+		goto err_hook;
+	ret = register_pernet_subsys(&nfav_net_ops);
+	if (ret)
+		goto err_pernet;
+	ret = register_netdevice_notifier(&nfav_netdev_notifier);
+	if (ret)
+		goto err_notifier;
+	ret = nfav_netlink_init();
+	if (ret)
+		goto err_netlink;
+	pr_info("nfav " NFAV_VERSION " loaded\n");
+	return 0;
+
+err_netlink:
+	unregister_netdevice_notifier(&nfav_netdev_notifier);
+err_notifier:
+	unregister_pernet_subsys(&nfav_net_ops);
+err_pernet:
+	nfav_hook_exit();
+err_hook:
+	return ret;
+}
+
+static void __exit nfav_exit(void)
+{
+	nfav_netlink_exit();
+	unregister_netdevice_notifier(&nfav_netdev_notifier);
+	unregister_pernet_subsys(&nfav_net_ops);
+	rcu_barrier();
+	nfav_hook_exit();
+	pr_info("nfav unloaded\n");
+}
+
+module_init(nfav_init);
+module_exit(nfav_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Gateway antivirus for forwarded TCP application traffic");
+MODULE_VERSION(NFAV_VERSION);
+MODULE_ALIAS_GENL_FAMILY(NFAV_GENL_NAME);

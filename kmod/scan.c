@@ -1,0 +1,785 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Objects and their verdicts.
+ *
+ * An object is one transferred file or message.  Its content is streamed to
+ * the scan daemon as it arrives (OBJECT_BEGIN, OBJECT_DATA..., OBJECT_END)
+ * through a per-netns queue that a worker sends without blocking; once it
+ * ends, a timer bounds the wait for the verdict.  Verdicts, fallbacks and
+ * timeouts all end in a decision (pass or block), and decisions are carried
+ * out in stream order by nfav_objects_settle().
+ *
+ * References: an object is referenced by its flow's list, by the id table
+ * while the daemon may answer, and by its timer while armed.  It holds a
+ * reference on its flow.
+ */
+#include <linux/slab.h>
+#include <linux/delay.h>
+#include <linux/netlink.h>
+#include <net/genetlink.h>
+#include <net/tcp.h>
+
+#include "nfav.h"
+
+#define NFAV_TX_CHUNK		(32 * 1024)
+#define NFAV_TX_RETRY		1		/* jiffies */
+#define NFAV_TX_BATCH		256
+
+void nfav_count(struct nfav_net *nn, u8 proto, enum nfav_counter c)
+{
+	if (likely(proto < __NFAV_PROTO_MAX))
+		atomic64_inc(&nn->stats[proto].c[c]);
+}
+
+static const char * const nfav_reason_names[__NFAV_REASON_MAX] = {
+	[NFAV_REASON_NONE] = "none",
+	[NFAV_REASON_DEFAULT] = "scan error",
+	[NFAV_REASON_CORRUPT_FILE] = "corrupt file",
+	[NFAV_REASON_PASSWORD_FILE] = "password-protected file",
+	[NFAV_REASON_DECOMPRESS_LAYER] = "too many compression layers",
+	[NFAV_REASON_CONTENT_SIZE] = "content too large",
+	[NFAV_REASON_ENGINE_NOT_READY] = "scan engine not ready",
+	[NFAV_REASON_TIMEOUT] = "scan timed out",
+	[NFAV_REASON_OUT_OF_RESOURCES] = "out of resources",
+	[NFAV_REASON_TOO_MANY_REQUESTS] = "too many scan requests",
+};
+
+const char *nfav_reason_str(u8 reason)
+{
+	return reason < __NFAV_REASON_MAX ? nfav_reason_names[reason] :
+	       "unknown";
+}
+
+/* ---- the queue toward the daemon ---- */
+
+static void nfav_tx_queue(struct nfav_net *nn, struct sk_buff *skb)
+{
+	if (!READ_ONCE(nn->daemon.portid) || READ_ONCE(nn->dying)) {
+		kfree_skb(skb);
+		return;
+	}
+	atomic64_add(skb->truesize, &nn->txq_bytes);
+	skb_queue_tail(&nn->txq, skb);
+	mod_delayed_work(system_wq, &nn->tx_work, 0);
+}
+
+static void nfav_tx_purge(struct nfav_net *nn)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&nn->txq))) {
+		atomic64_sub(skb->truesize, &nn->txq_bytes);
+		kfree_skb(skb);
+	}
+}
+
+static void nfav_tx_work(struct work_struct *work)
+{
+	struct nfav_net *nn = container_of(to_delayed_work(work),
+					   struct nfav_net, tx_work);
+	struct sk_buff *skb, *clone;
+	unsigned int sent = 0;
+	u32 portid;
+	int err;
+
+	while ((skb = skb_dequeue(&nn->txq))) {
+		portid = READ_ONCE(nn->daemon.portid);
+		if (!portid || READ_ONCE(nn->dying)) {
+			atomic64_sub(skb->truesize, &nn->txq_bytes);
+			kfree_skb(skb);
+			continue;
+		}
+		clone = skb_clone(skb, GFP_KERNEL);
+		if (!clone) {
+			skb_queue_head(&nn->txq, skb);
+			queue_delayed_work(system_wq, &nn->tx_work,
+					   NFAV_TX_RETRY);
+			return;
+		}
+		err = genlmsg_unicast(nn->net, clone, portid);
+		if (err == -EAGAIN || err == -ENOBUFS || err == -ENOMEM) {
+			/* The daemon's receive buffer is full: wait. */
+			skb_queue_head(&nn->txq, skb);
+			queue_delayed_work(system_wq, &nn->tx_work,
+					   NFAV_TX_RETRY);
+			return;
+		}
+		atomic64_sub(skb->truesize, &nn->txq_bytes);
+		kfree_skb(skb);
+		if (err == -ECONNREFUSED) {
+			/* The daemon's socket is gone. */
+			nfav_daemon_unregister(nn, portid);
+			continue;
+		}
+		if (++sent >= NFAV_TX_BATCH) {
+			queue_delayed_work(system_wq, &nn->tx_work, 0);
+			return;
+		}
+	}
+}
+
+static struct sk_buff *nfav_tx_msg(u8 cmd, u32 id, size_t payload)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = nfav_nl_msg_new(cmd, payload + nla_total_size_64bit(8),
+			      GFP_ATOMIC, &hdr);
+	if (!skb)
+		return NULL;
+	if (nla_put_u64_64bit(skb, NFAV_A_OBJECT_ID, id, NFAV_A_PAD)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void nfav_tx_end_msg(struct sk_buff *skb)
+{
+	nlmsg_end(skb, (struct nlmsghdr *)skb->data);
+}
+
+/* Send the data message being filled, if any. */
+static void nfav_object_flush(struct nfav_object *obj)
+{
+	struct sk_buff *skb = obj->tx;
+	int len;
+
+	if (!skb)
+		return;
+	obj->tx = NULL;
+	len = skb_tail_pointer(skb) - (unsigned char *)obj->tx_attr;
+	obj->tx_attr->nla_len = len;
+	skb_put_zero(skb, nla_padlen(len - NLA_HDRLEN));
+	nfav_tx_end_msg(skb);
+	nfav_tx_queue(obj->flow->nn, skb);
+}
+
+static void nfav_object_send_end(struct nfav_object *obj, bool aborted)
+{
+	struct sk_buff *skb;
+
+	if (!obj->id || obj->ended_sent)
+		return;
+	obj->ended_sent = true;
+	if (aborted) {
+		kfree_skb(obj->tx);
+		obj->tx = NULL;
+	} else {
+		nfav_object_flush(obj);
+	}
+	skb = nfav_tx_msg(NFAV_CMD_OBJECT_END, obj->id,
+			  nla_total_size_64bit(8) + nla_total_size(0));
+	if (!skb)
+		return;	/* the timer still bounds the wait */
+	if (nla_put_u64_64bit(skb, NFAV_A_SIZE, obj->size, NFAV_A_PAD) ||
+	    (aborted && nla_put_flag(skb, NFAV_A_ABORTED))) {
+		kfree_skb(skb);
+		return;
+	}
+	nfav_tx_end_msg(skb);
+	nfav_tx_queue(obj->flow->nn, skb);
+}
+
+/* ---- object lifetime ---- */
+
+static void nfav_object_free_rcu(struct rcu_head *rcu)
+{
+	struct nfav_object *obj = container_of(rcu, struct nfav_object, rcu);
+	struct nfav_net *nn = obj->flow->nn;
+
+	nfav_flow_put(obj->flow);
+	kfree(obj);
+	atomic_dec(&nn->live_objects);
+}
+
+void nfav_object_put(struct nfav_object *obj)
+{
+	if (refcount_dec_and_test(&obj->refcnt)) {
+		kfree_skb(obj->tx);
+		obj->tx = NULL;
+		call_rcu(&obj->rcu, nfav_object_free_rcu);
+	}
+}
+
+/* The daemon will not be asked about this object any more. */
+static void nfav_object_forget(struct nfav_object *obj)
+{
+	struct nfav_net *nn = obj->flow->nn;
+
+	if (obj->counted_pending) {
+		obj->counted_pending = false;
+		atomic_dec(&nn->pending);
+	}
+	if (obj->id) {
+		if (xa_erase_bh(&nn->objects, obj->id) == obj)
+			nfav_object_put(obj);
+	}
+	if (del_timer(&obj->timer))
+		nfav_object_put(obj);
+}
+
+/* Unlink a settled or abandoned object from its flow. */
+static void nfav_object_detach(struct nfav_object *obj)
+{
+	struct nfav_flow_dir *d = &obj->flow->dir[obj->side];
+
+	lockdep_assert_held(&obj->flow->lock);
+	if (d->cur == obj)
+		d->cur = NULL;
+	list_del_init(&obj->list);
+	nfav_object_forget(obj);
+	nfav_object_put(obj);
+}
+
+static void nfav_log_object(const struct nfav_object *obj, const char *what,
+			    const char *why)
+{
+	char desc[96];
+
+	if (!net_ratelimit())
+		return;
+	nfav_flow_str(obj->flow, desc, sizeof(desc));
+	pr_info("nfav: %s %s \"%s\" (%s) on %s\n", what,
+		obj->side == NFAV_SIDE_SERVER ? "download" : "upload",
+		obj->url[0] ? obj->url : obj->name, why, desc);
+}
+
+/*
+ * Decide an object that could not be scanned, per the configured action for
+ * @reason.  The daemon is told to forget it.
+ */
+static void nfav_object_fallback(struct nfav_object *obj, u8 reason)
+{
+	struct nfav_flow *flow = obj->flow;
+	struct nfav_net *nn = flow->nn;
+	u8 action;
+
+	lockdep_assert_held(&flow->lock);
+	if (obj->decision != NFAV_DECIDE_NONE)
+		return;
+	rcu_read_lock();
+	action = nfav_config_rcu(nn)->proto[flow->proto].fallback[reason];
+	rcu_read_unlock();
+	if (action < NFAV_ACTION_PERMIT || action > NFAV_ACTION_MAX)
+		action = NFAV_ACTION_LOG_PERMIT;
+
+	atomic64_inc(&nn->stats[flow->proto].fallback[reason][action]);
+	obj->reason = reason;
+	obj->decision = action == NFAV_ACTION_BLOCK ? NFAV_DECIDE_BLOCK :
+			NFAV_DECIDE_PASS;
+	if (action != NFAV_ACTION_PERMIT) {
+		nfav_log_object(obj, action == NFAV_ACTION_BLOCK ?
+				"blocked" : "passed unscanned",
+				nfav_reason_str(reason));
+		nfav_nl_event(nn, flow, obj, NFAV_EVENT_FALLBACK, reason,
+			      action);
+	}
+	nfav_object_send_end(obj, true);
+	nfav_object_forget(obj);
+	if (flow->dir[obj->side].cur == obj)
+		flow->dir[obj->side].cur = NULL;
+}
+
+static void nfav_object_timeout(struct timer_list *t)
+{
+	struct nfav_object *obj = from_timer(obj, t, timer);
+	struct nfav_flow *flow = obj->flow;
+	struct nfav_pkts p;
+
+	nfav_pkts_init(&p);
+	spin_lock_bh(&flow->lock);
+	if (obj->decision == NFAV_DECIDE_NONE && !list_empty(&obj->list)) {
+		nfav_object_fallback(obj, NFAV_REASON_TIMEOUT);
+		nfav_objects_settle(flow, &p);
+	}
+	spin_unlock_bh(&flow->lock);
+	nfav_pkts_flush(&p, true);
+	nfav_object_put(obj);
+}
+
+/**
+ * nfav_object_begin - the parser found an object
+ * @flow: the flow, locked
+ * @side: who sends the object
+ * @meta: what the parser knows about it
+ * @p: packets to act on after unlocking
+ *
+ * Return: the object, possibly already decided by a fallback (engine not
+ * ready, too many requests, declared size over the limit, no memory), or
+ * NULL if not even that could be recorded (the flow is then blocked or
+ * passed per the out-of-resources fallback).
+ */
+struct nfav_object *nfav_object_begin(struct nfav_flow *flow,
+				      enum nfav_side side,
+				      const struct nfav_obj_meta *meta,
+				      struct nfav_pkts *p)
+{
+	struct nfav_flow_dir *d = &flow->dir[side];
+	struct nfav_net *nn = flow->nn;
+	struct nfav_config *cfg;
+	struct nfav_object *obj;
+	struct sk_buff *skb;
+	u64 max_size, mem_limit;
+	u32 max_requests, id;
+	u8 reason = NFAV_REASON_NONE;
+
+	lockdep_assert_held(&flow->lock);
+	rcu_read_lock();
+	cfg = nfav_config_rcu(nn);
+	max_size = (u64)cfg->proto[flow->proto].max_size * 1024;
+	mem_limit = (u64)cfg->mem_limit * 1024;
+	max_requests = cfg->max_requests;
+	rcu_read_unlock();
+
+	obj = kzalloc(sizeof(*obj), GFP_ATOMIC);
+	if (!obj) {
+		nfav_count(nn, flow->proto, NFAV_C_BLOCKED);
+		nfav_flow_kill(flow, side, NULL, p);
+		return NULL;
+	}
+	refcount_set(&obj->refcnt, 1);
+	refcount_inc(&flow->refcnt);
+	obj->flow = flow;
+	obj->side = side;
+	obj->msg_start = d->msg_start;
+	obj->fully_held = !nfav_seq_after(d->released, d->msg_start);
+	timer_setup(&obj->timer, nfav_object_timeout, 0);
+	strscpy(obj->name, meta->name, sizeof(obj->name));
+	strscpy(obj->url, meta->url, sizeof(obj->url));
+	strscpy(obj->content_type, meta->content_type,
+		sizeof(obj->content_type));
+	atomic_inc(&nn->live_objects);
+	list_add_tail(&obj->list, &d->objects);
+	flow->objects_seen++;
+
+	if (!READ_ONCE(nn->daemon.portid))
+		reason = NFAV_REASON_ENGINE_NOT_READY;
+	else if (meta->length != NFAV_LEN_UNKNOWN && meta->length > max_size)
+		reason = NFAV_REASON_CONTENT_SIZE;
+	else if (atomic_read(&nn->pending) >= max_requests)
+		reason = NFAV_REASON_TOO_MANY_REQUESTS;
+	else if (atomic64_read(&nn->txq_bytes) > mem_limit)
+		reason = NFAV_REASON_OUT_OF_RESOURCES;
+	if (reason) {
+		nfav_object_fallback(obj, reason);
+		return obj;
+	}
+
+	if (xa_alloc_cyclic_bh(&nn->objects, &id, obj, XA_LIMIT(1, U32_MAX),
+			       &nn->next_object_id, GFP_ATOMIC) < 0) {
+		nfav_object_fallback(obj, NFAV_REASON_OUT_OF_RESOURCES);
+		return obj;
+	}
+	refcount_inc(&obj->refcnt);	/* the id table's */
+	obj->id = id;
+	obj->counted_pending = true;
+	atomic_inc(&nn->pending);
+
+	skb = nfav_tx_msg(NFAV_CMD_OBJECT_BEGIN, id, 1024);
+	if (!skb || nfav_nl_put_meta(skb, flow, obj)) {
+		kfree_skb(skb);
+		nfav_object_fallback(obj, NFAV_REASON_OUT_OF_RESOURCES);
+		return obj;
+	}
+	nfav_tx_end_msg(skb);
+	nfav_tx_queue(nn, skb);
+	return obj;
+}
+
+/**
+ * nfav_object_data - content bytes of an object, in order
+ * @obj: the object (undecided)
+ * @data: bytes
+ * @len: how many
+ * @p: packets to act on after unlocking
+ */
+void nfav_object_data(struct nfav_object *obj, const u8 *data, u32 len,
+		      struct nfav_pkts *p)
+{
+	struct nfav_flow *flow = obj->flow;
+	struct nfav_net *nn = flow->nn;
+	u64 max_size, mem_limit;
+	struct nlattr *nla;
+	u32 room, n;
+
+	lockdep_assert_held(&flow->lock);
+	if (obj->decision != NFAV_DECIDE_NONE || !len)
+		return;
+	rcu_read_lock();
+	max_size = (u64)nfav_config_rcu(nn)->proto[flow->proto].max_size * 1024;
+	mem_limit = (u64)nfav_config_rcu(nn)->mem_limit * 1024;
+	rcu_read_unlock();
+
+	if (obj->size + len > max_size) {
+		nfav_object_fallback(obj, NFAV_REASON_CONTENT_SIZE);
+		return;
+	}
+	while (len) {
+		if (!obj->tx) {
+			if (atomic64_read(&nn->txq_bytes) > mem_limit) {
+				nfav_object_fallback(obj,
+					NFAV_REASON_OUT_OF_RESOURCES);
+				return;
+			}
+			obj->tx = nfav_tx_msg(NFAV_CMD_OBJECT_DATA, obj->id,
+					      nla_total_size_64bit(8) +
+					      nla_total_size(NFAV_TX_CHUNK));
+			if (!obj->tx ||
+			    nla_put_u64_64bit(obj->tx, NFAV_A_OFFSET,
+					      obj->size, NFAV_A_PAD)) {
+				nfav_object_fallback(obj,
+					NFAV_REASON_OUT_OF_RESOURCES);
+				return;
+			}
+			nla = skb_put(obj->tx, NLA_HDRLEN);
+			nla->nla_type = NFAV_A_DATA;
+			nla->nla_len = NLA_HDRLEN;
+			obj->tx_attr = nla;
+		}
+		room = NFAV_TX_CHUNK - (skb_tail_pointer(obj->tx) -
+			(unsigned char *)obj->tx_attr - NLA_HDRLEN);
+		n = min(room, len);
+		skb_put_data(obj->tx, data, n);
+		obj->size += n;
+		data += n;
+		len -= n;
+		if (n == room)
+			nfav_object_flush(obj);
+	}
+}
+
+/* The object's last byte went through the parser. */
+void nfav_object_end(struct nfav_object *obj)
+{
+	struct nfav_flow *flow = obj->flow;
+	unsigned long timeout;
+
+	lockdep_assert_held(&flow->lock);
+	obj->state = NFAV_OBJ_COMPLETE;
+	if (obj->decision != NFAV_DECIDE_NONE)
+		return;
+	nfav_object_send_end(obj, false);
+	rcu_read_lock();
+	timeout = nfav_config_rcu(flow->nn)->proto[flow->proto].scan_timeout;
+	rcu_read_unlock();
+	if (!mod_timer(&obj->timer, jiffies + timeout * HZ))
+		refcount_inc(&obj->refcnt);
+}
+
+/**
+ * nfav_objects_settle - carry out decisions, in stream order
+ * @flow: the flow, locked
+ * @p: packets to act on after unlocking
+ *
+ * Per direction, decided objects at the head of the list leave it: passed
+ * ones free what they held, a blocked one blocks the flow.  An undecided
+ * object stops the walk: what follows it stays held.
+ */
+void nfav_objects_settle(struct nfav_flow *flow, struct nfav_pkts *p)
+{
+	struct nfav_object *obj;
+
+	lockdep_assert_held(&flow->lock);
+	for (int side = 0; side < 2; side++) {
+		struct nfav_flow_dir *d = &flow->dir[side];
+
+		while ((obj = list_first_entry_or_null(&d->objects,
+						       struct nfav_object,
+						       list))) {
+			if (flow->state == NFAV_FLOW_BLOCKED)
+				return;
+			if (obj->decision == NFAV_DECIDE_NONE)
+				break;
+			if (obj->decision == NFAV_DECIDE_BLOCK) {
+				nfav_flow_kill(flow, side, obj, p);
+				return;
+			}
+			nfav_object_detach(obj);
+		}
+	}
+	nfav_stream_release(flow, NFAV_SIDE_CLIENT, p);
+	nfav_stream_release(flow, NFAV_SIDE_SERVER, p);
+}
+
+/* Abandon every object of the flow (connection reset, flow blocked). */
+void nfav_flow_abort_objects(struct nfav_flow *flow)
+{
+	struct nfav_object *obj, *tmp;
+
+	lockdep_assert_held(&flow->lock);
+	for (int side = 0; side < 2; side++) {
+		list_for_each_entry_safe(obj, tmp, &flow->dir[side].objects,
+					 list) {
+			nfav_object_send_end(obj, true);
+			nfav_object_detach(obj);
+		}
+	}
+}
+
+/* The sequence number the receiver of direction @d expects next. */
+static u32 nfav_rcv_nxt(const struct nfav_flow_dir *d)
+{
+	return d->ra.held ? d->ra.held->seq : d->ra.next_seq;
+}
+
+/* Copy the bytes of the held head segment that precede @upto. */
+static u32 nfav_held_prefix(struct nfav_flow_dir *d, u32 upto, u8 *buf,
+			    u32 size)
+{
+	struct nfav_seg *seg = d->ra.held;
+	struct nfav_held *h;
+	u32 n;
+
+	if (!seg || !nfav_seq_before(seg->seq, upto))
+		return 0;
+	n = min(upto - seg->seq, seg->len);
+	if (n > size)
+		return 0;
+	h = container_of(seg, struct nfav_held, seg);
+	if (skb_copy_bits(h->skb, h->data_off, buf, n))
+		return 0;
+	return n;
+}
+
+/**
+ * nfav_flow_kill - block a flow
+ * @flow: the flow, locked
+ * @side: the direction that carried the offending data
+ * @obj: the blocked object, or NULL (evasion, protocol violation, no memory)
+ * @p: packets to act on after unlocking
+ *
+ * A fully held HTTP download is replaced by a notice page and the server is
+ * reset.  Otherwise what is still held is dropped and both ends are reset,
+ * so the receiver never gets the last byte.  Every later packet of the flow
+ * is dropped.
+ */
+void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
+		    struct nfav_object *obj, struct nfav_pkts *p)
+{
+	struct nfav_flow_dir *d = &flow->dir[side];
+	struct nfav_flow_dir *o = &flow->dir[!side];
+	struct nfav_net *nn = flow->nn;
+	struct nfav_seg *seg;
+	bool replaced = false;
+
+	lockdep_assert_held(&flow->lock);
+	if (flow->state == NFAV_FLOW_BLOCKED)
+		return;
+
+	if (obj) {
+		nfav_count(nn, flow->proto, NFAV_C_BLOCKED);
+		if (obj->virus[0]) {
+			nfav_log_object(obj, "blocked infected", obj->virus);
+			nfav_nl_event(nn, flow, obj, NFAV_EVENT_DETECTION, 0,
+				      NFAV_ACTION_BLOCK);
+		}
+	}
+
+	if (obj && obj->fully_held && side == NFAV_SIDE_SERVER &&
+	    flow->proto == NFAV_PROTO_HTTP) {
+		size_t size = 4096;
+		char *buf = kmalloc(size, GFP_ATOMIC);
+
+		/* Bytes before the message go out first, as they are. */
+		while ((seg = nfav_reasm_release(&d->ra, obj->msg_start))) {
+			struct nfav_held *h = container_of(seg,
+						struct nfav_held, seg);
+
+			atomic64_sub(seg->len, &nn->held_bytes);
+			d->released = nfav_seg_end(seg);
+			nfav_pkts_pass(p, h);
+		}
+		if (buf) {
+			u32 seq = nfav_rcv_nxt(d);
+			u32 pre = nfav_held_prefix(d, obj->msg_start,
+						   (u8 *)buf, 1024);
+			int len;
+
+			if (pre == obj->msg_start - seq) {
+				len = nfav_block_page(flow, obj, buf + pre,
+						      size - pre);
+				if (len > 0 &&
+				    !nfav_xmit(flow, NFAV_SIDE_SERVER, seq,
+					       flow->dir[NFAV_SIDE_CLIENT].ra.next_seq,
+					       TCPHDR_ACK | TCPHDR_PSH |
+					       TCPHDR_FIN, buf, pre + len, p))
+					replaced = true;
+			}
+			kfree(buf);
+		}
+	}
+	if (!replaced)
+		nfav_xmit(flow, side, nfav_rcv_nxt(d), nfav_rcv_nxt(o),
+			  TCPHDR_RST | TCPHDR_ACK, NULL, 0, p);
+	/* Reset the sender too. */
+	nfav_xmit(flow, !side, nfav_rcv_nxt(o), nfav_rcv_nxt(d),
+		  TCPHDR_RST | TCPHDR_ACK, NULL, 0, p);
+
+	nfav_flow_abort_objects(flow);
+	nfav_stream_collect(flow, &p->drop, NFAV_H_DROP);
+	flow->state = NFAV_FLOW_BLOCKED;
+}
+
+/**
+ * nfav_verdict - the daemon's answer for an object
+ * @nn: per-netns state
+ * @id: the object
+ * @verdict: enum nfav_verdict
+ * @reason: enum nfav_reason, for NFAV_VERDICT_ERROR
+ * @virus: signature name, for NFAV_VERDICT_INFECTED
+ *
+ * Context: process context.
+ * Return: 0, or -ENOENT when the object is gone.
+ */
+int nfav_verdict(struct nfav_net *nn, u64 id, u8 verdict, u8 reason,
+		 const char *virus)
+{
+	struct nfav_object *obj;
+	struct nfav_flow *flow;
+	struct nfav_pkts p;
+	int ret = 0;
+
+	if (id == 0 || id > U32_MAX)
+		return -ENOENT;
+	rcu_read_lock();
+	obj = xa_load(&nn->objects, id);
+	if (obj && !refcount_inc_not_zero(&obj->refcnt))
+		obj = NULL;
+	rcu_read_unlock();
+	if (!obj)
+		return -ENOENT;
+
+	flow = obj->flow;
+	nfav_pkts_init(&p);
+	spin_lock_bh(&flow->lock);
+	if (obj->decision != NFAV_DECIDE_NONE || obj->id != id ||
+	    list_empty(&obj->list)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	nfav_count(nn, flow->proto, NFAV_C_SCANNED);
+	switch (verdict) {
+	case NFAV_VERDICT_CLEAN:
+		nfav_count(nn, flow->proto, NFAV_C_CLEAN);
+		obj->decision = NFAV_DECIDE_PASS;
+		nfav_object_forget(obj);
+		break;
+	case NFAV_VERDICT_INFECTED:
+		nfav_count(nn, flow->proto, NFAV_C_INFECTED);
+		strscpy(obj->virus, virus && virus[0] ? virus : "unknown",
+			sizeof(obj->virus));
+		obj->decision = NFAV_DECIDE_BLOCK;
+		nfav_object_forget(obj);
+		break;
+	default:
+		if (reason < NFAV_REASON_DEFAULT || reason > NFAV_REASON_MAX)
+			reason = NFAV_REASON_DEFAULT;
+		obj->ended_sent = true;	/* nothing more to tell the daemon */
+		nfav_object_fallback(obj, reason);
+		break;
+	}
+	nfav_objects_settle(flow, &p);
+out:
+	spin_unlock_bh(&flow->lock);
+	nfav_pkts_flush(&p, true);
+	nfav_object_put(obj);
+	return ret;
+}
+
+/* Apply the engine-not-ready fallback to every object awaiting a verdict. */
+static void nfav_daemon_gone(struct nfav_net *nn)
+{
+	struct nfav_object *obj;
+	unsigned long idx;
+
+	nfav_tx_purge(nn);
+	xa_for_each(&nn->objects, idx, obj) {
+		struct nfav_flow *flow = obj->flow;
+		struct nfav_pkts p;
+
+		if (!refcount_inc_not_zero(&obj->refcnt))
+			continue;
+		nfav_pkts_init(&p);
+		spin_lock_bh(&flow->lock);
+		if (obj->decision == NFAV_DECIDE_NONE &&
+		    !list_empty(&obj->list)) {
+			obj->ended_sent = true;
+			nfav_object_fallback(obj,
+					     NFAV_REASON_ENGINE_NOT_READY);
+			nfav_objects_settle(flow, &p);
+		}
+		spin_unlock_bh(&flow->lock);
+		nfav_pkts_flush(&p, true);
+		nfav_object_put(obj);
+	}
+}
+
+int nfav_daemon_register(struct nfav_net *nn, u32 portid,
+			 const struct nfav_daemon *d)
+{
+	bool fresh;
+
+	spin_lock_bh(&nn->daemon_lock);
+	if (nn->daemon.portid && nn->daemon.portid != portid) {
+		spin_unlock_bh(&nn->daemon_lock);
+		return -EBUSY;
+	}
+	fresh = !nn->daemon.portid;
+	nn->daemon = *d;
+	WRITE_ONCE(nn->daemon.portid, portid);
+	spin_unlock_bh(&nn->daemon_lock);
+	if (fresh)
+		pr_info("nfav: scan daemon registered (pid %u, %u signatures)\n",
+			d->pid, d->signatures);
+	return 0;
+}
+
+int nfav_daemon_unregister(struct nfav_net *nn, u32 portid)
+{
+	u32 pid;
+
+	spin_lock_bh(&nn->daemon_lock);
+	if (!portid || nn->daemon.portid != portid) {
+		spin_unlock_bh(&nn->daemon_lock);
+		return -ENOENT;
+	}
+	pid = nn->daemon.pid;
+	memset(&nn->daemon, 0, sizeof(nn->daemon));
+	spin_unlock_bh(&nn->daemon_lock);
+	pr_info("nfav: scan daemon (pid %u) gone\n", pid);
+	nfav_daemon_gone(nn);
+	return 0;
+}
+
+int nfav_scan_init(struct nfav_net *nn)
+{
+	xa_init_flags(&nn->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_BH);
+	nn->next_object_id = 1;
+	atomic_set(&nn->live_objects, 0);
+	skb_queue_head_init(&nn->txq);
+	atomic64_set(&nn->txq_bytes, 0);
+	INIT_DELAYED_WORK(&nn->tx_work, nfav_tx_work);
+	return 0;
+}
+
+/* Called after every flow is gone; waits for objects still being freed. */
+void nfav_scan_exit(struct nfav_net *nn)
+{
+	int tries = 0;
+
+	/* Running timers and RCU callbacks finish quickly. */
+	while (atomic_read(&nn->live_objects) ||
+	       atomic_read(&nn->live_flows)) {
+		if (++tries == 500)
+			pr_warn("nfav: waiting for %d objects and %d flows\n",
+				atomic_read(&nn->live_objects),
+				atomic_read(&nn->live_flows));
+		rcu_barrier();
+		msleep(20);
+	}
+	cancel_delayed_work_sync(&nn->tx_work);
+	nfav_tx_purge(nn);
+	WARN_ON(!xa_empty(&nn->objects));
+	xa_destroy(&nn->objects);
+}

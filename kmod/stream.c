@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The byte stream of a flow: feeding in-order segments to the protocol
+ * parser, and the hold policy that decides which held segments may go.
+ *
+ * Holding rules, per direction:
+ *  - From the first byte of a message that may carry an object, everything
+ *    is held until the message turns out to carry none, or its object's
+ *    verdict is known ("fully held": it can be replaced whole).
+ *  - A direction holds at most min(hold limit, peer window - 2 * MSS) bytes.
+ *    Past that the oldest segments go ("trickling"), but never the newest
+ *    one, and never the last byte of an object awaiting its verdict.
+ *  - Segments leave strictly in order.
+ *
+ * Everything here runs with flow->lock held.
+ */
+#include <linux/skbuff.h>
+
+#include "nfav.h"
+
+struct nfav_parse_ctx {
+	struct nfav_flow *flow;
+	struct nfav_pkts *pkts;
+};
+
+static void nfav_cb_msg_begin(void *ctx, enum nfav_side side, u32 off)
+{
+	struct nfav_flow_dir *d = &((struct nfav_parse_ctx *)ctx)->flow->dir[side];
+
+	d->in_msg = true;
+	d->msg_has_object = false;
+	d->msg_start = d->base_seq + off;
+}
+
+static int nfav_cb_obj_begin(void *ctx, enum nfav_side side,
+			     const struct nfav_obj_meta *meta)
+{
+	struct nfav_parse_ctx *pc = ctx;
+	struct nfav_flow_dir *d = &pc->flow->dir[side];
+	struct nfav_object *obj;
+
+	if (!d->in_msg) {
+		/* The parser always opens a message first; be safe anyway. */
+		d->in_msg = true;
+		d->msg_start = d->base_seq;
+	}
+	d->msg_has_object = true;
+	obj = nfav_object_begin(pc->flow, side, meta, pc->pkts);
+	d->cur = obj && obj->decision == NFAV_DECIDE_NONE ? obj : NULL;
+	return d->cur ? 0 : 1;
+}
+
+static void nfav_cb_obj_data(void *ctx, enum nfav_side side, const u8 *data,
+			     u32 len)
+{
+	struct nfav_parse_ctx *pc = ctx;
+	struct nfav_object *obj = pc->flow->dir[side].cur;
+
+	if (obj)
+		nfav_object_data(obj, data, len, pc->pkts);
+}
+
+static void nfav_cb_obj_end(void *ctx, enum nfav_side side, u32 off)
+{
+	struct nfav_flow_dir *d = &((struct nfav_parse_ctx *)ctx)->flow->dir[side];
+	struct nfav_object *obj = d->cur;
+
+	if (!obj)
+		return;
+	d->cur = NULL;
+	obj->end_seq = d->base_seq + off;
+	nfav_object_end(obj);
+}
+
+static void nfav_cb_msg_end(void *ctx, enum nfav_side side, u32 off)
+{
+	struct nfav_flow_dir *d = &((struct nfav_parse_ctx *)ctx)->flow->dir[side];
+
+	d->in_msg = false;
+	d->msg_has_object = false;
+}
+
+static const struct nfav_proto_ops nfav_stream_ops = {
+	.msg_begin = nfav_cb_msg_begin,
+	.obj_begin = nfav_cb_obj_begin,
+	.obj_data = nfav_cb_obj_data,
+	.obj_end = nfav_cb_obj_end,
+	.msg_end = nfav_cb_msg_end,
+};
+
+void nfav_stream_init(struct nfav_flow *flow)
+{
+	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_CLIENT].objects);
+	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_SERVER].objects);
+	nfav_http_init(&flow->http, false);
+}
+
+static void nfav_stream_hold(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			     struct nfav_held *h)
+{
+	nfav_reasm_hold(&d->ra, &h->seg);
+	h->where = NFAV_H_REASM;
+	atomic64_add(h->seg.len, &flow->nn->held_bytes);
+}
+
+/* A segment left the held list: account for it and let it pass. */
+static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			       struct nfav_seg *seg, struct list_head *to,
+			       u8 where)
+{
+	struct nfav_held *h = container_of(seg, struct nfav_held, seg);
+
+	atomic64_sub(seg->len, &flow->nn->held_bytes);
+	h->where = where;
+	list_add_tail(&h->node, to);
+}
+
+/* Feed the new bytes of an in-order segment to the parser. */
+static enum nfav_parse_status nfav_stream_feed(struct nfav_flow *flow,
+					       enum nfav_side side,
+					       struct nfav_held *h, u32 skip,
+					       struct nfav_pkts *p)
+{
+	struct nfav_parse_ctx ctx = { .flow = flow, .pkts = p };
+	struct nfav_flow_dir *d = &flow->dir[side];
+	enum nfav_parse_status st = NFAV_PARSE_OK;
+	struct skb_seq_state seq;
+	unsigned int consumed = 0, n;
+	const u8 *data;
+
+	if (skip < h->seg.len) {
+		skb_prepare_seq_read(h->skb, h->data_off + skip,
+				     h->data_off + h->seg.len, &seq);
+		while ((n = skb_seq_read(consumed, &data, &seq)) != 0) {
+			d->base_seq = h->seg.seq + skip + consumed;
+			st = nfav_http_parse(&flow->http, side, data, n,
+					     &nfav_stream_ops, &ctx);
+			consumed += n;
+			if (st != NFAV_PARSE_OK) {
+				skb_abort_seq_read(&seq);
+				break;
+			}
+		}
+	}
+	if (st == NFAV_PARSE_OK && h->seg.fin) {
+		d->base_seq = h->seg.seq + h->seg.len;
+		st = nfav_http_eof(&flow->http, side, &nfav_stream_ops, &ctx);
+	}
+	return st;
+}
+
+static bool nfav_flow_idle(const struct nfav_flow *flow)
+{
+	return list_empty(&flow->dir[0].objects) &&
+	       list_empty(&flow->dir[1].objects);
+}
+
+/* One in-order segment: parse it (unless the flow stopped parsing), hold. */
+static void nfav_stream_one(struct nfav_flow *flow, enum nfav_side side,
+			    struct nfav_held *h, u32 skip, struct nfav_pkts *p)
+{
+	struct nfav_flow_dir *d = &flow->dir[side];
+	enum nfav_parse_status st = NFAV_PARSE_OK;
+
+	if (flow->state == NFAV_FLOW_ACTIVE && !flow->bypass_after)
+		st = nfav_stream_feed(flow, side, h, skip, p);
+	nfav_reasm_advance(&d->ra, &h->seg);
+	nfav_stream_hold(flow, d, h);
+
+	if (flow->state == NFAV_FLOW_BLOCKED) {
+		/* Blocked while parsing: nothing held may leave. */
+		nfav_stream_collect(flow, &p->drop, NFAV_H_DROP);
+		return;
+	}
+	if (flow->state != NFAV_FLOW_ACTIVE)
+		return;
+	switch (st) {
+	case NFAV_PARSE_OK:
+		break;
+	case NFAV_PARSE_BYPASS:
+		if (!flow->bypass_after)
+			nfav_count(flow->nn, flow->proto, NFAV_C_BYPASSED);
+		flow->bypass_after = true;
+		break;
+	case NFAV_PARSE_MALFORMED:
+	default:
+		nfav_count(flow->nn, flow->proto, NFAV_C_MALFORMED);
+		if (net_ratelimit()) {
+			char desc[96];
+
+			nfav_flow_str(flow, desc, sizeof(desc));
+			pr_info("nfav: malformed %s from the %s on %s, blocked\n",
+				"HTTP", side == NFAV_SIDE_SERVER ? "server" :
+				"client", desc);
+		}
+		nfav_flow_kill(flow, side, NULL, p);
+		break;
+	}
+}
+
+/**
+ * nfav_stream_parse - an in-order segment arrived
+ * @flow: the flow, locked
+ * @side: who sent it
+ * @h: the segment (not yet owned by the reassembler)
+ * @skip: leading bytes already seen
+ * @p: where released, dropped and built packets go
+ *
+ * Parses @h and every queued segment it makes in order, settles objects
+ * whose verdicts are known and releases what the hold policy allows.
+ */
+void nfav_stream_parse(struct nfav_flow *flow, enum nfav_side side,
+		       struct nfav_held *h, u32 skip, struct nfav_pkts *p)
+{
+	struct nfav_flow_dir *d = &flow->dir[side];
+	struct nfav_seg *seg;
+
+	lockdep_assert_held(&flow->lock);
+	nfav_stream_one(flow, side, h, skip, p);
+
+	while (flow->state != NFAV_FLOW_BLOCKED &&
+	       (seg = nfav_reasm_next(&d->ra, &skip))) {
+		struct nfav_held *q = container_of(seg, struct nfav_held, seg);
+
+		if (skip >= seg->len && !(seg->fin && !d->ra.fin)) {
+			/* Entirely seen already: a duplicate. */
+			nfav_pkts_drop(p, q);
+			continue;
+		}
+		nfav_stream_one(flow, side, q, skip, p);
+	}
+
+	if (flow->state == NFAV_FLOW_BLOCKED)
+		return;
+	nfav_objects_settle(flow, p);
+	if (flow->state == NFAV_FLOW_BLOCKED)
+		return;
+	nfav_stream_release(flow, NFAV_SIDE_CLIENT, p);
+	nfav_stream_release(flow, NFAV_SIDE_SERVER, p);
+}
+
+/* Objects whose verdicts are outstanding constrain what may leave. */
+static void nfav_stream_limits(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			       u32 *soft, u32 *hard)
+{
+	struct nfav_object *obj;
+	u32 s = d->ra.next_seq, hd = d->ra.next_seq, lim;
+
+	if (d->in_msg && !d->msg_has_object) {
+		lim = nfav_seq_after(d->released, d->msg_start) ?
+		      d->released : d->msg_start;
+		if (nfav_seq_before(lim, s))
+			s = lim;
+	}
+	list_for_each_entry(obj, &d->objects, list) {
+		if (obj->decision == NFAV_DECIDE_PASS)
+			continue;
+		lim = obj->fully_held ? obj->msg_start : d->released;
+		if (nfav_seq_before(lim, s))
+			s = lim;
+		if (obj->state == NFAV_OBJ_COMPLETE &&
+		    nfav_seq_before(obj->end_seq - 1, hd))
+			hd = obj->end_seq - 1;
+	}
+	*soft = s;
+	*hard = hd;
+}
+
+/**
+ * nfav_stream_release - let held segments go as far as the policy allows
+ * @flow: the flow, locked
+ * @side: the direction
+ * @p: released segments are appended to @p->pass, in order
+ */
+void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
+			 struct nfav_pkts *p)
+{
+	struct nfav_flow_dir *d = &flow->dir[side];
+	struct nfav_config *cfg;
+	struct nfav_object *obj;
+	struct nfav_seg *seg;
+	u32 soft, hard, allowed, reserve;
+
+	lockdep_assert_held(&flow->lock);
+	if (flow->state == NFAV_FLOW_BLOCKED)
+		return;
+
+	if (flow->bypass_after && nfav_flow_idle(flow)) {
+		/* The rest of the connection is not ours to scan. */
+		flow->state = NFAV_FLOW_BYPASS;
+		for (int i = 0; i < 2; i++)
+			while ((seg = nfav_reasm_pop_held(&flow->dir[i].ra)))
+				nfav_stream_unhold(flow, &flow->dir[i], seg,
+						   &p->pass, NFAV_H_PASS);
+		return;
+	}
+
+	nfav_stream_limits(flow, d, &soft, &hard);
+	while ((seg = nfav_reasm_release(&d->ra, soft))) {
+		d->released = nfav_seg_end(seg);
+		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
+	}
+
+	rcu_read_lock();
+	cfg = nfav_config_rcu(flow->nn);
+	allowed = cfg->hold_limit;
+	rcu_read_unlock();
+	reserve = 2 * d->mss;
+	if (d->peer_window < reserve)
+		allowed = 0;
+	else
+		allowed = min(allowed, d->peer_window - reserve);
+
+	while (d->ra.held_bytes > allowed && d->ra.held &&
+	       d->ra.held != d->ra.held_last &&
+	       !nfav_seq_after(nfav_seg_end(d->ra.held), hard)) {
+		seg = nfav_reasm_pop_held(&d->ra);
+		d->released = nfav_seg_end(seg);
+		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
+	}
+
+	list_for_each_entry(obj, &d->objects, list)
+		if (obj->fully_held &&
+		    nfav_seq_after(d->released, obj->msg_start))
+			obj->fully_held = false;
+}
+
+/*
+ * Take every packet the flow owns (held and out of order) onto @list, which
+ * is the pass (@where NFAV_H_PASS) or the drop list (NFAV_H_DROP).
+ */
+void nfav_stream_collect(struct nfav_flow *flow, struct list_head *list,
+			 u8 where)
+{
+	struct nfav_seg *seg;
+
+	lockdep_assert_held(&flow->lock);
+	for (int i = 0; i < 2; i++) {
+		struct nfav_flow_dir *d = &flow->dir[i];
+
+		while ((seg = nfav_reasm_pop_held(&d->ra)))
+			nfav_stream_unhold(flow, d, seg, list, where);
+		while ((seg = nfav_reasm_pop_ooo(&d->ra))) {
+			struct nfav_held *h = container_of(seg,
+						struct nfav_held, seg);
+
+			h->where = where;
+			list_add_tail(&h->node, list);
+		}
+	}
+}
