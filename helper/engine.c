@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libclamav engine: load, reload with an atomic swap, scan and classify.
+ *
+ * The current engine is a refcounted struct engine.  A scan takes a
+ * reference (engine_get) for its whole duration, so a reload that swaps in a
+ * new engine never pulls the old one from under a running scan: the old
+ * engine is freed by whoever drops the last reference.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <clamav.h>
+
+#include "nfavd.h"
+
+#define LIMITS_PREFIX		"Heuristics.Limits.Exceeded."
+#define ENCRYPTED_PREFIX	"Heuristics.Encrypted."
+#define BROKEN_PREFIX		"Heuristics.Broken."
+
+static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct engine *engine_current;	/* protected by engine_lock */
+
+static char libversion[64];
+
+static void clamav_msg(enum cl_msg severity, const char *fullmsg,
+		       const char *msg, void *context)
+{
+	char buf[512];
+	size_t len;
+
+	(void)fullmsg;
+	(void)context;
+	snprintf(buf, sizeof(buf), "%s", msg ? msg : "");
+	len = strlen(buf);
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+
+	switch (severity) {
+	case CL_MSG_ERROR:
+		log_err("libclamav: %s", buf);
+		break;
+	case CL_MSG_WARN:
+		log_warn("libclamav: %s", buf);
+		break;
+	default:
+		log_debug("libclamav: %s", buf);
+		break;
+	}
+}
+
+int engine_init(void)
+{
+	cl_error_t ret;
+
+	cl_set_clcb_msg(clamav_msg);
+	ret = cl_init(CL_INIT_DEFAULT);
+	if (ret != CL_SUCCESS) {
+		log_err("cannot initialize libclamav: %s", cl_strerror(ret));
+		return -1;
+	}
+	snprintf(libversion, sizeof(libversion), "ClamAV %s", cl_retver());
+	return 0;
+}
+
+const char *engine_libversion(void)
+{
+	return libversion;
+}
+
+const char *reason_name(enum nfav_reason reason)
+{
+	switch (reason) {
+	case NFAV_REASON_NONE:			return "none";
+	case NFAV_REASON_DEFAULT:		return "default";
+	case NFAV_REASON_CORRUPT_FILE:		return "corrupt-file";
+	case NFAV_REASON_PASSWORD_FILE:		return "password-file";
+	case NFAV_REASON_DECOMPRESS_LAYER:	return "decompress-layer";
+	case NFAV_REASON_CONTENT_SIZE:		return "content-size";
+	case NFAV_REASON_ENGINE_NOT_READY:	return "engine-not-ready";
+	case NFAV_REASON_TIMEOUT:		return "timeout";
+	case NFAV_REASON_OUT_OF_RESOURCES:	return "out-of-resources";
+	case NFAV_REASON_TOO_MANY_REQUESTS:	return "too-many-requests";
+	default:				return "unknown";
+	}
+}
+
+/* Version of one .cvd/.cld database file, 0 if absent or unreadable. */
+static unsigned int cvd_version(const char *dir, const char *file)
+{
+	char path[PATH_MAX];
+	struct cl_cvd *cvd;
+	unsigned int version;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
+		return 0;
+	if (access(path, R_OK))
+		return 0;
+	cvd = cl_cvdhead(path);
+	if (!cvd) {
+		log_warn("%s: cannot read the database header", path);
+		return 0;
+	}
+	version = cvd->version;
+	cl_cvdfree(cvd);
+	return version;
+}
+
+static unsigned int max_u(unsigned int a, unsigned int b)
+{
+	return a > b ? a : b;
+}
+
+/* The daily database's version, else the main one's, else 0. */
+static unsigned int database_version(const char *dir)
+{
+	unsigned int v;
+
+	v = max_u(cvd_version(dir, "daily.cld"), cvd_version(dir, "daily.cvd"));
+	if (!v)
+		v = max_u(cvd_version(dir, "main.cld"),
+			  cvd_version(dir, "main.cvd"));
+	return v;
+}
+
+/* Does @dir hold any file libclamav would load?  (libclamav's CLI_DBEXT) */
+static bool has_database_files(const char *dir)
+{
+	static const char *const exts[] = {
+		".db", ".hdb", ".hdu", ".fp", ".mdb", ".mdu", ".hsb", ".hsu",
+		".sfp", ".msb", ".msu", ".ndb", ".ndu", ".ldb", ".ldu", ".sdb",
+		".zmd", ".rmd", ".pdb", ".gdb", ".wdb", ".cbc", ".ftm", ".cfg",
+		".cvd", ".cld", ".cud", ".cdb", ".cat", ".crb", ".idb", ".ioc",
+		".yar", ".yara", ".pwdb", ".ign", ".ign2", ".imp", ".info",
+	};
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return true;	/* let libclamav's error stand */
+	while (!found && (de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+		size_t i;
+
+		for (i = 0; dot && i < sizeof(exts) / sizeof(exts[0]); i++)
+			if (!strcasecmp(dot, exts[i]))
+				found = true;
+	}
+	closedir(d);
+	return found;
+}
+
+static int set_limit(struct cl_engine *cl, enum cl_engine_field field,
+		     const char *name, long long value)
+{
+	cl_error_t ret = cl_engine_set_num(cl, field, value);
+
+	if (ret != CL_SUCCESS) {
+		log_err("cannot set %s to %lld: %s", name, value,
+			cl_strerror(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * --max-recursion N means N nested decompression layers below the object
+ * are unpacked and scanned.  libclamav counts the object itself as
+ * recursion level 0 and refuses to descend to level CL_ENGINE_MAX_RECURSION,
+ * so the content of the Nth layer sits at level N and needs a limit of N + 1.
+ */
+static int engine_set_limits(struct cl_engine *cl)
+{
+	if (set_limit(cl, CL_ENGINE_MAX_RECURSION, "max-recursion",
+		      (long long)opts.max_recursion + 1))
+		return -1;
+	if (opts.max_filesize_kb >= 0 &&
+	    set_limit(cl, CL_ENGINE_MAX_FILESIZE, "max-filesize",
+		      opts.max_filesize_kb * 1024))
+		return -1;
+	if (opts.max_scansize_kb >= 0 &&
+	    set_limit(cl, CL_ENGINE_MAX_SCANSIZE, "max-scansize",
+		      opts.max_scansize_kb * 1024))
+		return -1;
+	if (opts.max_scantime_ms >= 0 &&
+	    set_limit(cl, CL_ENGINE_MAX_SCANTIME, "max-scantime",
+		      opts.max_scantime_ms))
+		return -1;
+	return 0;
+}
+
+/*
+ * Load and compile the signatures of @dir into a new engine holding one
+ * reference.  Every failure is logged naming @dir.
+ */
+struct engine *engine_load(const char *dir)
+{
+	unsigned int sigs = 0;
+	struct engine *e;
+	struct stat st;
+	cl_error_t ret;
+
+	if (stat(dir, &st)) {
+		log_err("database directory %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		log_err("database directory %s: not a directory", dir);
+		return NULL;
+	}
+
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		log_err("cannot load database %s: out of memory", dir);
+		return NULL;
+	}
+	e->cl = cl_engine_new();
+	if (!e->cl) {
+		log_err("cannot load database %s: cannot create engine", dir);
+		goto err_free;
+	}
+	if (engine_set_limits(e->cl))
+		goto err_engine;
+
+	ret = cl_load(dir, e->cl, &sigs, CL_DB_STDOPT);
+	if (ret == CL_EOPEN && !has_database_files(dir)) {
+		log_err("no signatures loaded from %s: no signature database "
+			"files in it", dir);
+		goto err_engine;
+	}
+	if (ret != CL_SUCCESS) {
+		log_err("cannot load database %s: %s", dir, cl_strerror(ret));
+		goto err_engine;
+	}
+	if (!sigs) {
+		log_err("no signatures loaded from %s", dir);
+		goto err_engine;
+	}
+	ret = cl_engine_compile(e->cl);
+	if (ret != CL_SUCCESS) {
+		log_err("cannot compile database %s: %s", dir, cl_strerror(ret));
+		goto err_engine;
+	}
+
+	atomic_init(&e->refs, 1);
+	e->signatures = sigs;
+	e->version = database_version(dir);
+	e->loaded = (uint64_t)time(NULL);
+	return e;
+
+err_engine:
+	cl_engine_free(e->cl);
+err_free:
+	free(e);
+	return NULL;
+}
+
+/* Make @e (and its reference) current; the old engine's reference drops. */
+void engine_install(struct engine *e)
+{
+	struct engine *old;
+
+	pthread_mutex_lock(&engine_lock);
+	old = engine_current;
+	engine_current = e;
+	pthread_mutex_unlock(&engine_lock);
+
+	if (old)
+		engine_put(old);
+}
+
+/* A reference to the current engine, NULL if none. */
+struct engine *engine_get(void)
+{
+	struct engine *e;
+
+	pthread_mutex_lock(&engine_lock);
+	e = engine_current;
+	if (e)
+		atomic_fetch_add(&e->refs, 1);
+	pthread_mutex_unlock(&engine_lock);
+	return e;
+}
+
+void engine_put(struct engine *e)
+{
+	if (atomic_fetch_sub(&e->refs, 1) == 1) {
+		cl_engine_free(e->cl);
+		free(e);
+	}
+}
+
+/* Limit detections ("Heuristics.Limits.Exceeded.<what>") to reasons. */
+static enum nfav_reason limit_reason(const char *what)
+{
+	if (!strcmp(what, "MaxRecursion"))
+		return NFAV_REASON_DECOMPRESS_LAYER;
+	if (!strcmp(what, "MaxFileSize") || !strcmp(what, "MaxScanSize") ||
+	    !strcmp(what, "MaxFiles"))
+		return NFAV_REASON_CONTENT_SIZE;
+	return NFAV_REASON_DEFAULT;
+}
+
+static void set_error(struct scan_result *r, enum nfav_reason reason,
+		      const char *detail)
+{
+	r->verdict = NFAV_VERDICT_ERROR;
+	r->reason = reason;
+	snprintf(r->detail, sizeof(r->detail), "%s", detail);
+}
+
+/* The mapping documented in nfavd(8), "VERDICTS". */
+static void classify(cl_error_t ret, const char *virname,
+		     struct scan_result *r)
+{
+	memset(r, 0, sizeof(*r));
+
+	switch (ret) {
+	case CL_CLEAN:
+		r->verdict = NFAV_VERDICT_CLEAN;
+		return;
+	case CL_VIRUS:
+		if (!virname)
+			virname = "Unknown";
+		if (!strncmp(virname, LIMITS_PREFIX, strlen(LIMITS_PREFIX))) {
+			set_error(r, limit_reason(virname + strlen(LIMITS_PREFIX)),
+				  virname);
+		} else if (!strncmp(virname, ENCRYPTED_PREFIX,
+				    strlen(ENCRYPTED_PREFIX))) {
+			set_error(r, NFAV_REASON_PASSWORD_FILE, virname);
+		} else if (!strncmp(virname, BROKEN_PREFIX,
+				    strlen(BROKEN_PREFIX))) {
+			set_error(r, NFAV_REASON_CORRUPT_FILE, virname);
+		} else {
+			r->verdict = NFAV_VERDICT_INFECTED;
+			snprintf(r->virus, sizeof(r->virus), "%s", virname);
+			snprintf(r->detail, sizeof(r->detail), "%s", virname);
+		}
+		return;
+	case CL_EFORMAT:
+	case CL_EPARSE:
+	case CL_EUNPACK:
+		set_error(r, NFAV_REASON_CORRUPT_FILE, cl_strerror(ret));
+		return;
+	case CL_EMAXREC:
+		set_error(r, NFAV_REASON_DECOMPRESS_LAYER, cl_strerror(ret));
+		return;
+	case CL_EMAXSIZE:
+	case CL_EMAXFILES:
+		set_error(r, NFAV_REASON_CONTENT_SIZE, cl_strerror(ret));
+		return;
+	case CL_EMEM:
+	case CL_ETMPFILE:
+	case CL_ETMPDIR:
+		set_error(r, NFAV_REASON_OUT_OF_RESOURCES, cl_strerror(ret));
+		return;
+	default:
+		set_error(r, NFAV_REASON_DEFAULT, cl_strerror(ret));
+		return;
+	}
+}
+
+/* Scan the whole content of @fd (from offset 0, whatever its position). */
+void engine_scan(struct engine *e, int fd, struct scan_result *r)
+{
+	struct cl_scan_options so;
+	const char *virname = NULL;
+	unsigned long int scanned = 0;
+	long long maxsize;
+	struct stat st;
+	cl_error_t ret;
+
+	memset(&so, 0, sizeof(so));
+	so.general = CL_SCAN_GENERAL_HEURISTICS;
+	so.parse = ~0u;			/* every parser: archives, mail, PE... */
+	so.heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX |
+		       CL_SCAN_HEURISTIC_ENCRYPTED_ARCHIVE |
+		       CL_SCAN_HEURISTIC_ENCRYPTED_DOC;
+
+	/*
+	 * libclamav reports an object over the file size limit as CL_VIRUS
+	 * without a name: classify it here, without reading it.
+	 */
+	maxsize = cl_engine_get_num(e->cl, CL_ENGINE_MAX_FILESIZE, NULL);
+	if (maxsize > 0 && !fstat(fd, &st) && st.st_size > maxsize) {
+		classify(CL_VIRUS, LIMITS_PREFIX "MaxFileSize", r);
+		return;
+	}
+
+	ret = cl_scandesc(fd, NULL, &virname, &scanned, e->cl, &so);
+	classify(ret, virname, r);
+}
+
+/* ---- SIGHUP reload ---------------------------------------------------- */
+
+static pthread_t reload_thread;
+static bool reload_running;	/* main thread only */
+static bool reload_ok;		/* written by the reload thread before join */
+static int reload_notify_fd;
+
+static void *reload_main(void *arg)
+{
+	uint64_t one = 1;
+	struct engine *e;
+
+	(void)arg;
+	log_notice("reloading the database from %s", opts.database);
+	e = engine_load(opts.database);
+	if (e) {
+		log_notice("database reloaded: %u signatures, version %u",
+			   e->signatures, e->version);
+		engine_install(e);
+		reload_ok = true;
+	} else {
+		log_err("database reload failed: keeping the loaded engine");
+		reload_ok = false;
+	}
+	if (write(reload_notify_fd, &one, sizeof(one)) != sizeof(one))
+		log_err("cannot notify the end of the reload: %s",
+			strerror(errno));
+	return NULL;
+}
+
+/* Start a reload in the background; @notify_fd (eventfd) fires when done. */
+int reload_start(int notify_fd)
+{
+	int err;
+
+	if (reload_running) {
+		log_notice("reload already in progress");
+		return 0;
+	}
+	reload_notify_fd = notify_fd;
+	err = pthread_create(&reload_thread, NULL, reload_main, NULL);
+	if (err) {
+		log_err("cannot start the reload thread: %s", strerror(err));
+		return -1;
+	}
+	reload_running = true;
+	return 0;
+}
+
+/* After the notification: reap the thread; true if a new engine is in. */
+bool reload_finish(void)
+{
+	uint64_t v;
+
+	if (read(reload_notify_fd, &v, sizeof(v)) != sizeof(v))
+		return false;
+	if (!reload_running)
+		return false;
+	pthread_join(reload_thread, NULL);
+	reload_running = false;
+	return reload_ok;
+}
+
+/* At exit: wait for a reload still running (it may not be abandoned). */
+void reload_stop(void)
+{
+	if (!reload_running)
+		return;
+	pthread_join(reload_thread, NULL);
+	reload_running = false;
+}
