@@ -1,0 +1,440 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of nfavctl that need no kernel module: command-line grammar, usage
+# errors and exit codes, help output, "module not loaded" (exit 3) when the
+# nfav family is absent, and - through ctl/test-model - the netlink parsers
+# and the text/JSON printers fed with crafted replies and hostile strings.
+#
+# Usage: tools/ctl/test-cli.sh        (after `make -C tools nfavctl ctl/test-model`)
+#   VALGRIND=1   run every program under valgrind (memcheck errors fail)
+#   NFAVCTL=path TEST_MODEL=path PYTHON=path   override the programs
+# Output is TAP; the exit status is non-zero when a test failed.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+CTL=${NFAVCTL:-$here/../nfavctl}
+MODEL=${TEST_MODEL:-$here/test-model}
+PY=${PYTHON:-python3}
+VG=
+if [ -n "${VALGRIND:-}" ]; then
+	VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"
+fi
+export TZ=UTC LC_ALL=C
+
+for p in "$CTL" "$MODEL"; do
+	if [ ! -x "$p" ]; then
+		echo "Bail out! $p not built (run make -C tools nfavctl ctl/test-model)"
+		exit 1
+	fi
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+pass() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+fail() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	for f in out err; do
+		[ -s "$tmp/$f" ] && sed "s/^/# $f: /" "$tmp/$f" | head -n 20
+	done
+	return 0
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+# run CMD...: stdout in $tmp/out, stderr in $tmp/err, status in $rc.
+run() {
+	# shellcheck disable=SC2086
+	$VG "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# expect RC DESC CMD...
+expect() {
+	want=$1
+	desc=$2
+	shift 2
+	run "$@"
+	if [ "$rc" = "$want" ]; then
+		pass "$desc (exit $want)"
+	else
+		fail "$desc: exit $rc, expected $want"
+	fi
+}
+
+# usage_error MESSAGE ARGS...: exit 2, nothing on stdout, the exact message.
+usage_error() {
+	msg=$1
+	shift
+	run "$CTL" "$@"
+	if [ "$rc" != 2 ]; then
+		fail "nfavctl $*: exit $rc, expected 2"
+	elif [ -s "$tmp/out" ]; then
+		fail "nfavctl $*: wrote to stdout"
+	elif [ "$(head -n 1 "$tmp/err")" != "nfavctl: $msg" ]; then
+		fail "nfavctl $*: message is not \"nfavctl: $msg\""
+	else
+		pass "nfavctl $*: usage error"
+	fi
+}
+
+has() {		# has FILE STRING DESC
+	if grep -qF -- "$2" "$tmp/$1"; then
+		pass "$3"
+	else
+		fail "$3: no \"$2\" in $1"
+	fi
+}
+
+# No raw control characters (but newlines) and only well-formed UTF-8.
+clean_output() {
+	if tr -d '\n' <"$tmp/out" | grep -q '[[:cntrl:]]'; then
+		fail "$1: raw control characters in the output"
+	elif ! $PY -c 'import sys; sys.stdin.buffer.read().decode("utf-8")' <"$tmp/out" 2>/dev/null; then
+		fail "$1: output is not valid UTF-8"
+	elif LC_ALL=C grep -q "$(printf '\342\200\256\|\302\233')" "$tmp/out"; then
+		fail "$1: raw C1 or bidi control in the output"
+	else
+		pass "$1: output is terminal safe"
+	fi
+}
+
+# json_ok DESC [PYTHON-ASSERTIONS on d]
+json_ok() {
+	if ! $PY -m json.tool <"$tmp/out" >/dev/null 2>"$tmp/err"; then
+		fail "$1: json.tool rejects the output"
+		return
+	fi
+	if [ -n "${2:-}" ] && ! $PY -c "
+import json, sys
+d = json.loads(sys.stdin.buffer.read().decode('utf-8'))
+$2
+" <"$tmp/out" 2>"$tmp/err"; then
+		fail "$1: unexpected JSON content"
+		return
+	fi
+	pass "$1: valid JSON"
+}
+
+echo "# nfavctl: $CTL"
+
+# --- help and version -----------------------------------------------------
+for h in help -h --help; do
+	expect 0 "nfavctl $h" "$CTL" $h
+	has out "Usage: nfavctl" "nfavctl $h prints the usage on stdout"
+done
+has out "Exit status: 0 success, 1 the operation failed, 2 usage error," \
+	"usage documents the exit codes"
+for w in "show status|config|stats|flows" "set global" "set PROTO" \
+	"stats clear" "monitor" "too-many-requests" "log-and-permit"; do
+	has out "$w" "usage mentions $w"
+done
+expect 0 "nfavctl --version" "$CTL" --version
+has out "nfavctl " "--version prints the version"
+
+# --- usage errors: exit 2, checked before the kernel is contacted ----------
+expect 2 "no command" "$CTL"
+has err "nfavctl: missing command" "no command: message"
+has err "Usage: nfavctl" "no command: usage on stderr"
+usage_error 'unknown command "bogus"; try "nfavctl help"' bogus
+usage_error 'unknown option "-x"; try "nfavctl help"' -x show status
+usage_error 'unknown option "--bogus"; try "nfavctl help"' --bogus show status
+usage_error 'show: missing object: status, config, stats or flows' show
+usage_error 'show: unknown object "foo": expected status, config, stats or flows' show foo
+usage_error 'show: unknown object "stat": expected status, config, stats or flows' show stat
+usage_error 'show status: unexpected argument "extra"' show status extra
+usage_error 'stats: missing action: clear (use "nfavctl show stats" to read them)' stats
+usage_error 'stats: unknown action "reset": expected clear' stats reset
+usage_error 'stats clear: unexpected argument "now"' stats clear now
+usage_error 'monitor: unexpected argument "http"' monitor http
+usage_error 'set: missing object: global or a protocol (http, ftp, smtp, pop3, imap)' set
+usage_error 'set: unknown object "htp": expected global or a protocol (http, ftp, smtp, pop3, imap)' set htp enabled yes
+usage_error 'set global: nothing to set' set global
+usage_error 'set http: nothing to set' set http
+usage_error 'set global: unknown keyword "scan-timeout" (expected max-flows, flow-timeout, hold-limit, mem-limit or max-requests)' set global scan-timeout 5
+usage_error 'max-flows needs a value' set global max-flows
+usage_error 'max-flows: "lots" is not a number' set global max-flows lots
+usage_error 'max-flows: "-1" is not a number' set global max-flows -1
+usage_error 'max-flows: "10k" is not a number' set global max-flows 10k
+usage_error 'max-flows: "0x10" is not a number' set global max-flows 0x10
+usage_error 'max-flows: empty value, expected a number' set global max-flows ""
+usage_error 'max-flows must be at most 4294967295, got 4294967296' set global max-flows 4294967296
+usage_error 'flow-timeout given twice' set global flow-timeout 5 flow-timeout 6
+usage_error 'hold-limit: "1.5" is not a number' set global hold-limit 1.5
+usage_error 'mem-limit: "+5" is not a number' set global mem-limit +5
+usage_error 'max-requests: " 5" is not a number' set global max-requests " 5"
+usage_error 'set http: unknown keyword "enable" (expected enabled, ports, scan-timeout, max-size or fallback)' set http enable yes
+usage_error 'enabled must be yes or no, got "on"' set http enabled on
+usage_error 'enabled needs a value' set http enabled
+usage_error 'scan-timeout must be 1-1800 seconds, got 0' set http scan-timeout 0
+usage_error 'scan-timeout must be 1-1800 seconds, got 1801' set http scan-timeout 1801
+usage_error 'scan-timeout: "3m" is not a number' set http scan-timeout 3m
+usage_error 'scan-timeout given twice' set http scan-timeout 5 scan-timeout 6
+usage_error 'max-size: "big" is not a number' set smtp max-size big
+usage_error 'ports: a port must be 1-65535, got 0' set http ports 0
+usage_error 'ports: a port must be 1-65535, got 65536' set http ports 80,65536
+usage_error 'ports: "80,,81" is not a list of ports like 80,8080' set http ports 80,,81
+usage_error 'ports: "80," is not a list of ports like 80,8080' set http ports 80,
+usage_error 'ports: "" is not a list of ports like 80,8080' set http ports ""
+usage_error 'ports: "http" is not a number' set http ports http
+usage_error 'ports: port 80 is listed twice' set http ports 80,8080,80
+usage_error 'ports: at most 16 ports, got more in "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"' \
+	set http ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17
+usage_error 'fallback needs a reason and an action' set http fallback timeout
+usage_error 'fallback needs a reason and an action' set http fallback
+usage_error 'fallback: unknown reason "slow" (expected one of: default, corrupt-file, password-file, decompress-layer, content-size, engine-not-ready, timeout, out-of-resources, too-many-requests)' \
+	set http fallback slow block
+usage_error 'fallback timeout: unknown action "drop" (expected one of: permit, log-and-permit, block)' \
+	set http fallback timeout drop
+usage_error 'fallback timeout given twice' set pop3 fallback timeout block fallback timeout permit
+usage_error 'scan-timeout must be 1-1800 seconds, got 0' -j set imap enabled yes scan-timeout 0
+
+# --- the nfav family is absent on this host: exit 3 ------------------------
+if [ -d /sys/module/nfav ]; then
+	skip "module not loaded: exit 3" "the nfav module is loaded here"
+else
+	for c in "show status" "show config" "show stats" "show flows" \
+		"stats clear" "monitor" "set http enabled yes" \
+		"set global max-flows 1000" "-j show config"; do
+		# shellcheck disable=SC2086
+		expect 3 "nfavctl $c without the module" "$CTL" $c
+		if [ "$(cat "$tmp/err")" = "nfavctl: nfav module is not loaded" ]; then
+			pass "nfavctl $c: says the module is not loaded"
+		else
+			fail "nfavctl $c: wrong message"
+		fi
+	done
+	expect 3 "show status without the module" "$CTL" show status
+	has out "module: not loaded" "show status reports module: not loaded"
+	expect 3 "-j show status without the module" "$CTL" -j show status
+	json_ok "-j show status without the module" \
+		'assert d == {"module": {"loaded": False}}, d'
+fi
+
+# --- parsers and printers on crafted replies (test-model) ------------------
+expect 0 "status text" "$MODEL" status
+clean_output "status text"
+has out "module: loaded (version 0.1)" "status: module line"
+has out "daemon: registered (pid 123)" "status: daemon line"
+has out "engine: ClamAV 1.4.6, 2 signatures, database version 0, loaded 2025-11-30 05:20:00" \
+	"status: engine line"
+has out "flows: 3, pending objects: 1, held: 12345 bytes, queued to daemon: 0 bytes" \
+	"status: flows line"
+expect 0 "status JSON" "$MODEL" -j status
+json_ok "status JSON" 'assert d == {"module": {"loaded": True, "version": "0.1"},
+ "daemon": {"registered": True, "pid": 123, "signatures": 2,
+  "database_version": 0, "loaded": 1764480000, "engine": "ClamAV 1.4.6"},
+ "flows": 3, "pending": 1, "held_bytes": 12345, "queued_bytes": 0}, d'
+expect 0 "status without daemon" "$MODEL" status-nodaemon
+has out "daemon: not registered" "status: daemon not registered"
+expect 0 "status without daemon JSON" "$MODEL" -j status-nodaemon
+json_ok "status without daemon JSON" 'assert d["daemon"] == {"registered": False}, d'
+
+expect 0 "config text" "$MODEL" config
+clean_output "config text"
+has out "global: max-flows 65536, flow-timeout 300s, hold-limit 262144 bytes, mem-limit 65536 KiB, max-requests 4000" \
+	"config: global line"
+has out "http: enabled, ports 80,8080, scan-timeout 180s, max-size 10000 KiB" \
+	"config: http line"
+has out "ftp: disabled, ports 80,8080" "config: ftp line"
+has out "  fallback engine-not-ready log-and-permit" "config: fallback line"
+if [ "$(grep -c '^  fallback ' "$tmp/out")" = 45 ]; then
+	pass "config: 9 fallbacks for each of 5 protocols"
+else
+	fail "config: fallback line count"
+fi
+if grep -q '^unknown' "$tmp/out"; then
+	fail "config: protocol from a newer module printed"
+else
+	pass "config: unknown protocols and reasons skipped"
+fi
+expect 0 "config JSON" "$MODEL" -j config
+json_ok "config JSON" '
+reasons = ["default", "corrupt-file", "password-file", "decompress-layer",
+ "content-size", "engine-not-ready", "timeout", "out-of-resources",
+ "too-many-requests"]
+assert list(d) == ["max_flows", "flow_timeout", "hold_limit", "mem_limit",
+ "max_requests", "protocols"], d
+assert list(d["protocols"]) == ["http", "ftp", "smtp", "pop3", "imap"]
+h = d["protocols"]["http"]
+assert h["enabled"] is True and h["ports"] == [80, 8080]
+assert h["scan_timeout"] == 180 and h["max_size"] == 10000
+assert list(h["fallbacks"]) == reasons
+assert h["fallbacks"]["engine-not-ready"] == "log-and-permit"
+assert d["protocols"]["ftp"]["enabled"] is False'
+expect 0 "config with http only" "$MODEL" -j config-http
+json_ok "config with http only" 'assert list(d["protocols"]) == ["http"]'
+expect 0 "config pretty JSON" "$MODEL" -p config
+json_ok "config pretty JSON" 'assert d["max_requests"] == 4000'
+if [ "$(wc -l <"$tmp/out")" -gt 50 ]; then
+	pass "-p output is indented"
+else
+	fail "-p output is indented"
+fi
+
+expect 0 "stats text" "$MODEL" stats
+clean_output "stats text"
+has out "http: flows 102 scanned 103 clean 104 infected 105 blocked 106 bypassed 107 malformed 108 evasions 109 ooo-drops 110 flow-limit 111" \
+	"stats: http line"
+has out "  fallback timeout: permit 71 log-and-permit 72 block 73" \
+	"stats: fallback line"
+expect 0 "stats JSON" "$MODEL" -j stats
+json_ok "stats JSON" '
+p = d["protocols"]
+assert list(p) == ["http", "ftp", "smtp", "pop3", "imap"]
+h = p["http"]
+assert [k for k in h] == ["flows", "scanned", "clean", "infected", "blocked",
+ "bypassed", "malformed", "evasions", "ooo_drops", "flow_limit", "fallbacks"]
+assert h["ooo_drops"] == 110 and h["flow_limit"] == 111
+assert len(h["fallbacks"]) == 9
+assert h["fallbacks"]["too-many-requests"] == {"permit": 91,
+ "log-and-permit": 92, "block": 93}'
+
+expect 0 "flows text" "$MODEL" flows
+clean_output "flows text"
+has out "http 192.0.2.2:40000 -> 198.51.100.2:80 active held 0 pending 0 objects 1 age 1.2s" \
+	"flows: IPv4 line"
+has out "http [2001:db8::2]:40000 -> [2001:db8:1::2]:80 blocked held 0 pending 0 objects 1 age 61.2s" \
+	"flows: IPv6 line"
+expect 0 "flows JSON" "$MODEL" -j flows
+json_ok "flows JSON" '
+assert d[0] == {"proto": "http", "family": "ipv4", "client": "192.0.2.2",
+ "client_port": 40000, "server": "198.51.100.2", "server_port": 80,
+ "state": "active", "held_bytes": 0, "pending": 0, "objects": 1,
+ "age_ms": 1200}, d[0]
+assert d[1]["family"] == "ipv6" and d[1]["server"] == "2001:db8:1::2"
+assert len(d) == 3'
+expect 0 "no flows JSON" "$MODEL" -j flows-empty
+json_ok "no flows JSON" 'assert d == []'
+
+expect 0 "detection event text" "$MODEL" event-detection
+has out '2025-11-30 05:20:00 detection http download 192.0.2.2:40000 -> 198.51.100.2:80 name "eicar.com" url "http://198.51.100.2/eicar.com" content-type "application/octet-stream" virus "Eicar-Signature" action block' \
+	"detection event line"
+expect 0 "fallback event text" "$MODEL" event-fallback
+has out "reason timeout action log-and-permit" "fallback event: reason and action"
+expect 0 "evasion event text" "$MODEL" event-evasion
+has out "evasion http download [2001:db8::2]:40000 -> [2001:db8:1::2]:80 action block" \
+	"evasion event line"
+expect 0 "detection event JSON" "$MODEL" -j event-detection
+json_ok "detection event JSON" '
+assert d == {"time": 1764480000, "event": "detection", "proto": "http",
+ "direction": "download", "family": "ipv4", "client": "192.0.2.2",
+ "client_port": 40000, "server": "198.51.100.2", "server_port": 80,
+ "name": "eicar.com", "url": "http://198.51.100.2/eicar.com",
+ "content_type": "application/octet-stream", "virus": "Eicar-Signature",
+ "action": "block"}, d'
+expect 0 "-p event is still one line" "$MODEL" -p event-fallback
+if [ "$(wc -l <"$tmp/out")" = 1 ]; then
+	pass "monitor JSON: one object per line"
+else
+	fail "monitor JSON: one object per line"
+fi
+
+# Hostile strings: quotes, backslashes, C0/C1 controls, escape sequences,
+# invalid/overlong/surrogate UTF-8, bidi override, a missing NUL.
+expect 0 "hostile strings, text" "$MODEL" event-nasty
+clean_output "hostile strings, text"
+has out 'name "a\"b\\c\nd\re\tf\x01g\x1b[31mred\x7f\xff\xfe\xc3(\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xc2\x9b2J\u202egpj.exe' \
+	"hostile strings, text: escaped"
+expect 0 "hostile strings, JSON" "$MODEL" -j event-nasty
+clean_output "hostile strings, JSON"
+json_ok "hostile strings, JSON" '
+want = ("a\"b\\c\nd\re\tf\x01g\x1b[31mred\x7f\xff\xfe\xc3(\xc0\xaf\xed\xa0\x80"
+ "\xf4\x90\x80\x80\x9b2J\u202egpj.exe\u00fc\u20ac\U0001F600\xe2")
+assert d["name"] == want, repr(d["name"])
+assert d["url"] == want and d["virus"] == want'
+
+expect 1 "malformed reply (short u32) is rejected" "$MODEL" malformed-status
+expect 1 "malformed reply (odd ports length) is rejected" "$MODEL" malformed-ports
+
+# --- set: arguments -> netlink -> parser round trip ------------------------
+expect 0 "set round trip" "$MODEL" -j set http enabled no ports 80,8080,3128 \
+	scan-timeout 1800 max-size 0 fallback timeout block \
+	fallback engine-not-ready permit
+json_ok "set round trip" '
+assert d["protocols"] == {"http": {"enabled": False, "ports": [80, 8080, 3128],
+ "scan_timeout": 1800, "max_size": 0, "fallbacks": {
+ "engine-not-ready": "permit", "timeout": "block"}}}, d
+assert "max_flows" not in d'
+expect 0 "set global round trip" "$MODEL" -j set global max-flows 4294967295 \
+	flow-timeout 60 hold-limit 1 mem-limit 2 max-requests 3
+json_ok "set global round trip" '
+assert d == {"max_flows": 4294967295, "flow_timeout": 60, "hold_limit": 1,
+ "mem_limit": 2, "max_requests": 3, "protocols": {}}, d'
+expect 0 "set 16 ports" "$MODEL" -j set imap ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,65535
+json_ok "set 16 ports" 'assert d["protocols"]["imap"]["ports"][-1] == 65535'
+
+# --- kernel errors with extended ack ---------------------------------------
+expect 1 "kernel error with extack" "$MODEL" extack
+has err "nfavctl: set http failed: Invalid argument" "extack: errno"
+has err "nfavctl: kernel: scan timeout out of range" "extack: kernel message"
+has err "nfavctl: the kernel rejected: http scan-timeout" "extack: offending attribute"
+expect 1 "kernel error in a fallback" "$MODEL" extack-fallback
+has err "nfavctl: the kernel rejected: http fallback timeout" "extack: offending fallback"
+expect 1 "kernel EPERM" "$MODEL" extack-eperm
+if [ "$(cat "$tmp/err")" = "nfavctl: permission denied: nfavctl needs CAP_NET_ADMIN (run as root)" ]; then
+	pass "EPERM: permission message"
+else
+	fail "EPERM: permission message"
+fi
+expect 0 "attribute offset naming" "$MODEL" offset-enabled
+has out "http enabled" "offset of http enabled is named"
+
+# --- request/reply plumbing against a real kernel family (nlctrl) -----------
+expect 0 "nlctrl doit: reply then ack" "$MODEL" nlctrl-doit
+has out "replies 1" "nlctrl doit: one reply"
+expect 0 "nlctrl dump" "$MODEL" nlctrl-dump
+if grep -q '^replies [1-9]' "$tmp/out"; then
+	pass "nlctrl dump: replies until NLMSG_DONE"
+else
+	fail "nlctrl dump: replies until NLMSG_DONE"
+fi
+expect 1 "nlctrl policy error" "$MODEL" nlctrl-einval
+has err "nfavctl: nlctrl failed: Invalid argument" "nlctrl policy error: errno"
+expect 1 "nlctrl ENOENT" "$MODEL" nlctrl-enoent
+has err "nfavctl: nlctrl failed: No such file or directory" "nlctrl ENOENT: errno"
+
+# The monitor loop (on nlctrl's "notify" group) ends with exit 0 on signals.
+for sig in INT TERM; do
+	# shellcheck disable=SC2086
+	$VG "$MODEL" listen >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	i=0
+	while ! grep -q listening "$tmp/out" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.2
+	kill -$sig $pid
+	( sleep 10; kill -KILL $pid 2>/dev/null ) &
+	dog=$!
+	wait $pid
+	rc=$?
+	kill $dog 2>/dev/null
+	wait $dog 2>/dev/null
+	if [ $rc = 0 ]; then
+		pass "monitor loop: SIG$sig ends it with exit 0"
+	else
+		fail "monitor loop: SIG$sig gave exit $rc"
+	fi
+done
+
+echo "1..$n"
+if [ "$failed" -gt 0 ]; then
+	echo "# $failed of $n tests failed"
+	exit 1
+fi
+echo "# all $n tests passed"
+exit 0
