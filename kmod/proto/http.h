@@ -25,11 +25,15 @@ struct nfav_http_dir {
 	u32 off_base;		/* private */
 	struct nfav_obj_meta meta;
 	char line[NFAV_HTTP_LINE_MAX];
+	u16 status_code;	/* private: status of the response */
+	u8 last_hdr;		/* private: last header seen (obs-fold) */
 };
 
 struct nfav_http_req {
 	u8 method;		/* private enum */
 	char url[NFAV_META_URL_MAX];
+	u8 flags;		/* private */
+	char name[NFAV_META_NAME_MAX];	/* private: last path segment */
 };
 
 struct nfav_http {

@@ -50,12 +50,15 @@ struct nfav_reasm {
 	u32 ooo_count;
 	u32 max_ooo_bytes;
 	u32 max_ooo_count;
+	u32 fin_seq;		/* private: sequence number of the FIN */
+	u8 fin_known;		/* private: fin_seq is valid */
 };
 
 enum nfav_reasm_res {
 	NFAV_RA_NEW,		/* in order: parse the payload from *skip on,
 				 * then call nfav_reasm_advance() */
-	NFAV_RA_OLD_HELD,	/* only bytes still held: drop this copy */
+	NFAV_RA_OLD_HELD,	/* only bytes still held, or already queued
+				 * out of order: drop this copy */
 	NFAV_RA_OLD,		/* only bytes already released, or an empty
 				 * segment: pass it */
 	NFAV_RA_QUEUED,		/* out of order: now in the ooo list */
@@ -69,7 +72,8 @@ void nfav_reasm_init(struct nfav_reasm *r, u32 isn_next, u32 max_ooo_bytes,
 /*
  * Classify a segment that just arrived.  For NFAV_RA_NEW, *skip is the number
  * of leading payload bytes that are before next_seq (already seen; they have
- * been compared).  Only NFAV_RA_QUEUED takes ownership of @seg.
+ * been compared); it equals len when only the FIN is new.  Only
+ * NFAV_RA_QUEUED takes ownership of @seg.
  */
 enum nfav_reasm_res nfav_reasm_add(struct nfav_reasm *r, struct nfav_seg *seg,
 				   u32 *skip, const struct nfav_reasm_ops *ops,
@@ -83,6 +87,12 @@ void nfav_reasm_advance(struct nfav_reasm *r, const struct nfav_seg *seg);
  * or before next_seq), with *skip set as for NFAV_RA_NEW.  Segments entirely
  * before next_seq are returned too, with *skip == len (the caller passes or
  * frees them as for NFAV_RA_OLD).  NULL when the gap is still open.
+ *
+ * With *skip == len a segment may still carry a FIN that is not delivered
+ * yet (nfav_seq_after(nfav_seg_end(seg), r->next_seq)): treat it as
+ * NFAV_RA_NEW (end of direction, then nfav_reasm_advance()).  A segment that
+ * is entirely old had its bytes delivered by another copy; freeing it is
+ * always safe, passing it may let held bytes reach the receiver early.
  */
 struct nfav_seg *nfav_reasm_next(struct nfav_reasm *r, u32 *skip);
 
