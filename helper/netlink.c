@@ -466,13 +466,26 @@ static int status_parse(struct nl_msg *msg, void *arg)
 static int get_status(struct status *st)
 {
 	struct nl_msg *msg;
+	int err;
 
 	memset(st, 0, sizeof(*st));
 	msg = msg_new(nl.family, NFAV_CMD_GET_STATUS, 0);
 	if (!msg)
 		return -NLE_NOMEM;
 	nl_socket_modify_cb(nl.ctl, NL_CB_VALID, NL_CB_CUSTOM, status_parse, st);
-	return nl_send_sync(nl.ctl, msg);	/* frees msg */
+	/*
+	 * Not nl_send_sync(): libnl stops reading after the (non-multipart)
+	 * reply, and the ACK that follows would be taken as the answer to
+	 * the next request.  Read the reply, then the ACK.
+	 */
+	err = nl_send_auto(nl.ctl, msg);
+	nlmsg_free(msg);
+	if (err < 0)
+		return err;
+	err = nl_recvmsgs_default(nl.ctl);
+	if (err < 0)
+		return err;
+	return nl_wait_for_ack(nl.ctl);
 }
 
 /*

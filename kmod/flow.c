@@ -148,6 +148,7 @@ void nfav_flow_teardown(struct nfav_flow *flow, bool reinject)
 
 	nfav_pkts_init(&p);
 	spin_lock_bh(&flow->lock);
+	nfav_stream_stop(flow);
 	nfav_flow_abort_objects(flow);
 	if (reinject)
 		nfav_stream_collect(flow, &p.pass, NFAV_H_PASS);

@@ -103,6 +103,19 @@ void nfav_pkts_flush(struct nfav_pkts *p, bool reinject)
 	}
 }
 
+static int nfav_tcp_offset6(struct sk_buff *skb)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	__be16 frag_off;
+	int off;
+
+	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+			       sizeof(struct ipv6hdr), &nexthdr, &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_TCP || (frag_off & htons(~7)))
+		return -1;
+	return off;
+}
+
 /* TCP header offset of an IPv4 or IPv6 packet, or -1. */
 static int nfav_tcp_offset(struct sk_buff *skb, u8 pf)
 {
@@ -113,18 +126,8 @@ static int nfav_tcp_offset(struct sk_buff *skb, u8 pf)
 		    (iph->frag_off & htons(IP_OFFSET)))
 			return -1;
 		return skb_network_offset(skb) + ip_hdrlen(skb);
-	} else {
-		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-		__be16 frag_off;
-		int off;
-
-		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
-				       sizeof(struct ipv6hdr), &nexthdr,
-				       &frag_off);
-		if (off < 0 || nexthdr != IPPROTO_TCP || (frag_off & htons(~7)))
-			return -1;
-		return off;
 	}
+	return nfav_tcp_offset6(skb);
 }
 
 static u16 nfav_parse_mss(struct sk_buff *skb, int thoff,
@@ -247,6 +250,12 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	}
 
 	if (th->syn) {
+		if (plen) {
+			/* TCP Fast Open data: not ours to reassemble. */
+			flow->state = NFAV_FLOW_BYPASS;
+			nfav_count(nn, flow->proto, NFAV_C_BYPASSED);
+			goto out_unlock;
+		}
 		nfav_flow_syn(flow, side, skb, thoff, th);
 		goto out_unlock;
 	}
@@ -259,6 +268,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 
 	if (th->rst) {
 		/* Never deliver what was not scanned: drop it all. */
+		nfav_stream_stop(flow);
 		nfav_flow_abort_objects(flow);
 		nfav_stream_collect(flow, &p.drop, NFAV_H_DROP);
 		flow->state = NFAV_FLOW_CLOSING;
@@ -299,7 +309,9 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		nfav_held_free(h);
 		goto out_unlock;
 	case NFAV_RA_OLD_HELD:
+		/* The sender timed out waiting for ACKs: let data through. */
 		nfav_held_free(h);
+		nfav_stream_stalled(flow, side, &p);
 		verdict = NF_DROP;
 		goto out_unlock;
 	case NFAV_RA_FULL:

@@ -285,8 +285,7 @@ int nfav_block_page(const struct nfav_flow *flow,
 	nfav_flow_str(flow, t->desc, sizeof(t->desc));
 
 	blen = scnprintf(t->body, sizeof(t->body),
-			 "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-			 "<title>Blocked by nfav</title></head><body>\n"
+			 "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Blocked by nfav</title></head><body>\n"
 			 "<h1>Transfer blocked</h1>\n"
 			 "<p>The gateway antivirus of this network blocked this download: %s.</p>\n"
 			 "<ul>\n<li>URL: %s</li>\n<li>File: %s</li>\n"

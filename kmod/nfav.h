@@ -161,6 +161,7 @@ struct nfav_flow_dir {
 	u32 released;			/* everything before was released */
 	u32 mss;
 	u32 peer_window;		/* receive window of the other end */
+	bool trickle;			/* hold only the tail (sender stalled) */
 	struct list_head objects;	/* struct nfav_object, stream order */
 	struct nfav_object *cur;	/* object receiving data, if any */
 };
@@ -185,6 +186,7 @@ struct nfav_flow {
 	unsigned long last_seen;	/* jiffies */
 	u64 objects_seen;
 	struct nfav_flow_dir dir[2];	/* enum nfav_side */
+	struct timer_list stall_timer;	/* holds a reference when armed */
 	struct nfav_http http;
 };
 
@@ -268,6 +270,9 @@ void nfav_hook_exit(void);
 
 /* stream.c: the parser glue and the hold policy, under flow->lock. */
 void nfav_stream_init(struct nfav_flow *flow);
+void nfav_stream_stop(struct nfav_flow *flow);
+void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
+			 struct nfav_pkts *p);
 void nfav_stream_parse(struct nfav_flow *flow, enum nfav_side side,
 		       struct nfav_held *h, u32 skip, struct nfav_pkts *p);
 void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,

@@ -616,6 +616,7 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 	nfav_xmit(flow, !side, nfav_rcv_nxt(o), nfav_rcv_nxt(d),
 		  TCPHDR_RST | TCPHDR_ACK, NULL, 0, p);
 
+	nfav_stream_stop(flow);
 	nfav_flow_abort_objects(flow);
 	nfav_stream_collect(flow, &p->drop, NFAV_H_DROP);
 	flow->state = NFAV_FLOW_BLOCKED;

@@ -18,6 +18,20 @@
 
 #include "nfav.h"
 
+/*
+ * A sender limited by its congestion window stops sending once everything in
+ * flight is held; without released data the receiver sends no ACKs.  When a
+ * direction holds data and nothing new arrived for this long, it switches to
+ * trickling: only the tail stays held.
+ */
+#define NFAV_STALL_TIMEOUT	msecs_to_jiffies(100)
+/*
+ * Below this many segments held, a pause is more likely a slow server than a
+ * full congestion window (senders start with ten segments): wait, and trickle
+ * only if the sender retransmits.
+ */
+#define NFAV_STALL_MIN_SEGS	8
+
 struct nfav_parse_ctx {
 	struct nfav_flow *flow;
 	struct nfav_pkts *pkts;
@@ -88,11 +102,82 @@ static const struct nfav_proto_ops nfav_stream_ops = {
 	.msg_end = nfav_cb_msg_end,
 };
 
+static void nfav_stall_timeout(struct timer_list *t)
+{
+	struct nfav_flow *flow = from_timer(flow, t, stall_timer);
+	struct nfav_pkts p;
+
+	nfav_pkts_init(&p);
+	spin_lock_bh(&flow->lock);
+	for (int i = 0; i < 2 && flow->state == NFAV_FLOW_ACTIVE; i++) {
+		struct nfav_flow_dir *d = &flow->dir[i];
+
+		if (d->ra.held_bytes >= NFAV_STALL_MIN_SEGS * d->mss)
+			nfav_stream_stalled(flow, i, &p);
+	}
+	spin_unlock_bh(&flow->lock);
+	nfav_pkts_flush(&p, true);
+	nfav_flow_put(flow);
+}
+
 void nfav_stream_init(struct nfav_flow *flow)
 {
 	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_CLIENT].objects);
 	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_SERVER].objects);
+	timer_setup(&flow->stall_timer, nfav_stall_timeout, 0);
 	nfav_http_init(&flow->http, false);
+}
+
+/* The flow stops being parsed: the stall timer must not run any more. */
+void nfav_stream_stop(struct nfav_flow *flow)
+{
+	if (del_timer(&flow->stall_timer))
+		nfav_flow_put(flow);
+}
+
+/* (Re)arm the stall timer while a direction holds data of an object. */
+static void nfav_stall_arm(struct nfav_flow *flow)
+{
+	bool holding = false;
+
+	for (int i = 0; i < 2; i++) {
+		const struct nfav_flow_dir *d = &flow->dir[i];
+
+		holding |= d->ra.held_bytes >= NFAV_STALL_MIN_SEGS * d->mss &&
+			   !d->trickle &&
+			   (d->cur || (d->in_msg && !d->msg_has_object));
+	}
+	if (!holding || flow->state != NFAV_FLOW_ACTIVE)
+		return;
+	if (!mod_timer(&flow->stall_timer, jiffies + NFAV_STALL_TIMEOUT))
+		refcount_inc(&flow->refcnt);
+}
+
+/**
+ * nfav_stream_stalled - the sender of a direction seems to wait for ACKs
+ * @flow: the flow, locked
+ * @side: the direction
+ * @p: released segments go to @p->pass
+ *
+ * Called when a direction made no progress for NFAV_STALL_TIMEOUT, or when
+ * its sender retransmits bytes that are held.  Everything but the tail goes.
+ */
+void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
+			 struct nfav_pkts *p)
+{
+	struct nfav_flow_dir *d = &flow->dir[side];
+
+	lockdep_assert_held(&flow->lock);
+	if (!d->ra.held_bytes || flow->state != NFAV_FLOW_ACTIVE)
+		return;
+	/*
+	 * Only a sender in the middle of a message can be stuck on us; a
+	 * complete object waiting for its verdict stays fully held.
+	 */
+	if (!d->cur && !(d->in_msg && !d->msg_has_object))
+		return;
+	d->trickle = true;
+	nfav_stream_release(flow, side, p);
 }
 
 static void nfav_stream_hold(struct nfav_flow *flow, struct nfav_flow_dir *d,
@@ -237,6 +322,7 @@ void nfav_stream_parse(struct nfav_flow *flow, enum nfav_side side,
 		return;
 	nfav_stream_release(flow, NFAV_SIDE_CLIENT, p);
 	nfav_stream_release(flow, NFAV_SIDE_SERVER, p);
+	nfav_stall_arm(flow);
 }
 
 /* Objects whose verdicts are outstanding constrain what may leave. */
@@ -306,7 +392,7 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 	allowed = cfg->hold_limit;
 	rcu_read_unlock();
 	reserve = 2 * d->mss;
-	if (d->peer_window < reserve)
+	if (d->peer_window < reserve || d->trickle)
 		allowed = 0;
 	else
 		allowed = min(allowed, d->peer_window - reserve);
@@ -323,6 +409,9 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 		if (obj->fully_held &&
 		    nfav_seq_after(d->released, obj->msg_start))
 			obj->fully_held = false;
+	/* Trickling lasts until the objects it was for are settled. */
+	if (list_empty(&d->objects) && !d->in_msg)
+		d->trickle = false;
 }
 
 /*
