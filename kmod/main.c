@@ -13,6 +13,7 @@
 #include "nfav.h"
 
 static unsigned int nfav_net_id __read_mostly;
+bool nfav_unloading __read_mostly;
 
 struct nfav_net *nfav_pernet(const struct net *net)
 {
@@ -135,6 +136,9 @@ err_hook:
 
 static void __exit nfav_exit(void)
 {
+	/* The family goes first: nothing may be sent with its old id. */
+	WRITE_ONCE(nfav_unloading, true);
+	synchronize_net();
 	nfav_netlink_exit();
 	unregister_netdevice_notifier(&nfav_netdev_notifier);
 	unregister_pernet_subsys(&nfav_net_ops);

@@ -274,7 +274,8 @@ void nfav_nl_event(struct nfav_net *nn, const struct nfav_flow *flow,
 	void *hdr;
 	int err;
 
-	if (!genl_has_listeners(&nfav_genl_family, nn->net, NFAV_GRP_EVENTS))
+	if (READ_ONCE(nfav_unloading) ||
+	    !genl_has_listeners(&nfav_genl_family, nn->net, NFAV_GRP_EVENTS))
 		return;
 
 	skb = nfav_nl_msg_new(NFAV_CMD_EVENT,

@@ -230,6 +230,7 @@ struct nfav_object {
 
 /* main.c */
 struct nfav_net *nfav_pernet(const struct net *net);
+extern bool nfav_unloading;	/* no more messages to userspace */
 
 /* config.c */
 struct nfav_config *nfav_config_default(void);

@@ -54,7 +54,8 @@ const char *nfav_reason_str(u8 reason)
 
 static void nfav_tx_queue(struct nfav_net *nn, struct sk_buff *skb)
 {
-	if (!READ_ONCE(nn->daemon.portid) || READ_ONCE(nn->dying)) {
+	if (!READ_ONCE(nn->daemon.portid) || READ_ONCE(nn->dying) ||
+	    READ_ONCE(nfav_unloading)) {
 		kfree_skb(skb);
 		return;
 	}
@@ -84,7 +85,8 @@ static void nfav_tx_work(struct work_struct *work)
 
 	while ((skb = skb_dequeue(&nn->txq))) {
 		portid = READ_ONCE(nn->daemon.portid);
-		if (!portid || READ_ONCE(nn->dying)) {
+		if (!portid || READ_ONCE(nn->dying) ||
+		    READ_ONCE(nfav_unloading)) {
 			atomic64_sub(skb->truesize, &nn->txq_bytes);
 			kfree_skb(skb);
 			continue;

@@ -46,9 +46,10 @@ struct nfav_obj_meta {
 /* Why a parser gives up on a connection or a message. */
 enum nfav_parse_status {
 	NFAV_PARSE_OK = 0,
-	NFAV_PARSE_BYPASS,	/* not this protocol, a tunnel, an upgrade:
-				 * pass the rest of the connection unscanned */
-	NFAV_PARSE_MALFORMED,	/* protocol violation: block the object */
+	/* Not this protocol, a tunnel, an upgrade: pass the rest unscanned. */
+	NFAV_PARSE_BYPASS,
+	/* Protocol violation: block the object. */
+	NFAV_PARSE_MALFORMED,
 };
 
 struct nfav_proto_ops {

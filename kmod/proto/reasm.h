@@ -55,12 +55,12 @@ struct nfav_reasm {
 };
 
 enum nfav_reasm_res {
-	NFAV_RA_NEW,		/* in order: parse the payload from *skip on,
-				 * then call nfav_reasm_advance() */
-	NFAV_RA_OLD_HELD,	/* only bytes still held, or already queued
-				 * out of order: drop this copy */
-	NFAV_RA_OLD,		/* only bytes already released, or an empty
-				 * segment: pass it */
+	/* In order: parse from *skip on, then nfav_reasm_advance(). */
+	NFAV_RA_NEW,
+	/* Only bytes still held or already queued out of order: drop it. */
+	NFAV_RA_OLD_HELD,
+	/* Only bytes already released, or an empty segment: pass it. */
+	NFAV_RA_OLD,
 	NFAV_RA_QUEUED,		/* out of order: now in the ooo list */
 	NFAV_RA_FULL,		/* out of order, no room: drop it */
 	NFAV_RA_CONFLICT,	/* changes bytes seen before: evasion */
