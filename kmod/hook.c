@@ -235,6 +235,13 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	if (!th || th->doff < 5 || thoff + th->doff * 4 > skb->len)
 		return NF_ACCEPT;
 	plen = skb->len - thoff - th->doff * 4;
+	/*
+	 * The receiver drops a corrupt segment; parsing it would put the
+	 * parser out of step with what the receiver sees (an insertion).
+	 */
+	if (plen && nf_checksum(skb, state->hook, thoff, IPPROTO_TCP,
+				state->pf))
+		return NF_DROP;
 
 	nfav_pkts_init(&p);
 	spin_lock_bh(&flow->lock);

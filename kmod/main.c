@@ -95,9 +95,17 @@ static int nfav_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct nfav_net *nn = nfav_pernet(dev_net(dev));
 
+	/*
+	 * Not while unloading: unregistering the notifier replays DOWN for
+	 * every device, and held packets are released by the pernet exit.
+	 * Not in a dying namespace either: its flows are gone already.
+	 */
+	if (READ_ONCE(nfav_unloading) || READ_ONCE(nn->dying))
+		return NOTIFY_DONE;
 	if (event == NETDEV_DOWN || event == NETDEV_UNREGISTER)
-		nfav_flows_flush_dev(nfav_pernet(dev_net(dev)), dev);
+		nfav_flows_flush_dev(nn, dev);
 	return NOTIFY_DONE;
 }
 
