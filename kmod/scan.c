@@ -21,7 +21,8 @@
 
 #include "nfav.h"
 
-#define NFAV_TX_CHUNK		(32 * 1024)
+/* Data per message: the skb head stays within a 16 KiB allocation. */
+#define NFAV_TX_CHUNK		(15 * 1024)
 #define NFAV_TX_RETRY		1		/* jiffies */
 #define NFAV_TX_BATCH		256
 
