@@ -109,6 +109,17 @@ static int rx_buffer_enlarge(int fd)
 			log_warn("cannot enlarge the netlink receive buffer: %s",
 				 strerror(errno));
 	}
+	/*
+	 * A full buffer makes the kernel wait and retry (nothing is lost),
+	 * but netlink would still flag an overrun: ask it not to.
+	 */
+	{
+		int one = 1;
+
+		if (setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one,
+			       sizeof(one)))
+			log_warn("NETLINK_NO_ENOBUFS: %s", strerror(errno));
+	}
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len))
 		return -1;
 	if (size < RX_SOCKET_BUFFER)

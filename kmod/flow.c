@@ -208,19 +208,47 @@ int nfav_flow_foreach(struct nfav_net *nn,
 	return ret;
 }
 
-/* Is the flow finished or idle for too long?  Called with flow->lock. */
-static bool nfav_flow_expired(struct nfav_flow *flow, unsigned long timeout)
+enum nfav_expiry {
+	NFAV_LIVE,
+	NFAV_FINISHED,		/* both FINs through, nothing held */
+	NFAV_IDLE,		/* no packet for flow-timeout seconds */
+};
+
+/* Called with flow->lock. */
+static enum nfav_expiry nfav_flow_expired(struct nfav_flow *flow,
+					  unsigned long timeout)
 {
 	const struct nfav_flow_dir *c = &flow->dir[NFAV_SIDE_CLIENT];
 	const struct nfav_flow_dir *s = &flow->dir[NFAV_SIDE_SERVER];
 
 	lockdep_assert_held(&flow->lock);
+	if (c->ra.fin && s->ra.fin && !c->ra.held && !s->ra.held &&
+	    !c->ra.ooo && !s->ra.ooo && list_empty(&c->objects) &&
+	    list_empty(&s->objects))
+		return NFAV_FINISHED;
 	if (time_after(jiffies, flow->last_seen + timeout))
-		return true;
-	/* Both FINs delivered in order and nothing left to watch. */
-	return c->ra.fin && s->ra.fin && !c->ra.held && !s->ra.held &&
-	       !c->ra.ooo && !s->ra.ooo && list_empty(&c->objects) &&
-	       list_empty(&s->objects);
+		return NFAV_IDLE;
+	return NFAV_LIVE;
+}
+
+/*
+ * The GC picked @flow.  A connection that stayed idle past the flow timeout
+ * is reset before it is forgotten: once out of the table its later packets
+ * would pass unscanned.
+ */
+static void nfav_flow_expire(struct nfav_flow *flow, unsigned long timeout)
+{
+	struct nfav_pkts p;
+
+	nfav_pkts_init(&p);
+	spin_lock_bh(&flow->lock);
+	if (flow->state == NFAV_FLOW_ACTIVE &&
+	    nfav_flow_expired(flow, timeout) == NFAV_IDLE)
+		nfav_flow_kill(flow, NFAV_SIDE_SERVER, NULL, &p);
+	spin_unlock_bh(&flow->lock);
+	nfav_pkts_flush(&p, true);
+	/* An idle flow's held packets are stale: drop them. */
+	nfav_flow_teardown(flow, false);
 }
 
 static void nfav_gc_work(struct work_struct *work)
@@ -249,7 +277,7 @@ static void nfav_gc_work(struct work_struct *work)
 			if (IS_ERR(flow))
 				continue;
 			spin_lock_bh(&flow->lock);
-			expired = nfav_flow_expired(flow, timeout);
+			expired = nfav_flow_expired(flow, timeout) != NFAV_LIVE;
 			spin_unlock_bh(&flow->lock);
 			if (!expired || !refcount_inc_not_zero(&flow->refcnt))
 				continue;
@@ -263,8 +291,7 @@ static void nfav_gc_work(struct work_struct *work)
 		rhashtable_walk_exit(&iter);
 
 		for (i = 0; i < n; i++) {
-			/* An idle flow's held packets are stale: drop them. */
-			nfav_flow_teardown(victims[i], false);
+			nfav_flow_expire(victims[i], timeout);
 			nfav_flow_put(victims[i]);
 		}
 		cond_resched();

@@ -422,8 +422,10 @@ static unsigned int nfav_hook(void *priv, struct sk_buff *skb,
 			nfav_count(nn, proto, NFAV_C_FLOW_LIMIT);
 			atomic64_inc(&nn->stats[proto].fallback
 				     [NFAV_REASON_OUT_OF_RESOURCES][action]);
-			if (action == NFAV_ACTION_BLOCK)
+			if (action == NFAV_ACTION_BLOCK) {
+				net_info_ratelimited("nfav: flow table full, refusing a connection\n");
 				return NF_DROP;
+			}
 			if (action == NFAV_ACTION_LOG_PERMIT)
 				net_info_ratelimited("nfav: flow table full, passing a connection unscanned\n");
 			return NF_ACCEPT;

@@ -662,6 +662,11 @@ int nfav_verdict(struct nfav_net *nn, u64 id, u8 verdict, u8 reason,
 		ret = -ENOENT;
 		goto out;
 	}
+	if (obj->state != NFAV_OBJ_COMPLETE) {
+		/* The daemon has not seen the whole object. */
+		ret = -EINVAL;
+		goto out;
+	}
 	nfav_count(nn, flow->proto, NFAV_C_SCANNED);
 	switch (verdict) {
 	case NFAV_VERDICT_CLEAN:

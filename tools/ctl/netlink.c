@@ -417,6 +417,13 @@ static void ctrl_notify(struct listener *l, struct nl_msg *msg)
 		err_msg("nfav module loaded; monitoring again");
 }
 
+static int seq_ok_cb(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 static int listen_cb(struct nl_msg *msg, void *arg)
 {
 	struct listener *l = arg;
@@ -492,6 +499,8 @@ int nfav_nl_listen(struct nfav_nl *nl, const char *family, const char *group,
 		return EXIT_FAIL;
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, listen_cb, &l);
+	/* Events carry sequence number 0: this callback set must not check. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_ok_cb, NULL);
 
 	pfd.fd = nl_socket_get_fd(nl->sk);
 	pfd.events = POLLIN;

@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: install dependencies, build everything (warnings are errors),
+# build the module for every installed kernel, run the unit tests and a
+# short fuzzing run, then the QEMU selftests on every installed kernel.
+# Every stage's TAP "ok"/"not ok" lines are collected; a stage that fails
+# or prints no TAP where it should counts as a failure.  Prints a summary per
+# stage and, as the very last line, "N passed, N failed".  Exit status 0 only
+# if nothing failed.
+#
+# Environment: NFAV_CHECK_STAGES="deps build modules unit fuzz selftests"
+# (default: all, in that order); anything run-all.sh/run.sh reads.
+# Parsed whole before it runs: editing this file during a run is safe.
+{
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+LOGDIR=$ROOT/build/check
+mkdir -p "$LOGDIR"
+STAGES=${NFAV_CHECK_STAGES:-deps build modules unit fuzz selftests}
+MAKEFLAGS="${MAKEFLAGS:-} -j$(nproc)"
+export MAKEFLAGS
+
+declare -A s_pass s_fail s_skip s_time
+order=()
+total_pass=0 total_fail=0 total_skip=0
+abort=
+
+# stage NAME MODE COMMAND...: run COMMAND, its output shown and saved.
+# MODE: tap (the command must print TAP), status (check.sh turns the exit
+# status into one result), both (TAP if any, and the exit status counts).
+stage() {
+	local name=$1 mode=$2 log=$LOGDIR/$1.log rc t0 p f s
+	shift 2
+	order+=("$name")
+	echo "### check: stage $name: $*"
+	t0=$(date +%s)
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	s_time[$name]=$(($(date +%s) - t0))
+	p=$(grep -E '^ok\b' "$log" | grep -Evc '#[[:space:]]*SKIP')
+	s=$(grep -E '^ok\b' "$log" | grep -Ec '#[[:space:]]*SKIP')
+	f=$(grep -E '^not ok\b' "$log" | grep -Evc '#[[:space:]]*TODO')
+	case "$mode" in
+	tap)
+		if [ $((p + f + s)) = 0 ]; then
+			echo "not ok - $name: printed no TAP results (exit $rc)" | tee -a "$log"
+			f=$((f + 1))
+		elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+			echo "not ok - $name: exited $rc" | tee -a "$log"
+			f=$((f + 1))
+		fi
+		;;
+	status | both)
+		if [ "$rc" = 0 ]; then
+			[ "$mode" = status ] || [ $((p + f + s)) = 0 ] && p=$((p + 1))
+			[ "$mode" = status ] && echo "ok - $name"
+		else
+			echo "not ok - $name: exited $rc" | tee -a "$log"
+			f=$((f + 1))
+		fi
+		;;
+	esac
+	s_pass[$name]=$p s_fail[$name]=$f s_skip[$name]=$s
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+	return "$f"
+}
+
+# Warnings are errors, whatever the sub-makefiles say.
+no_warnings() {
+	if grep -n 'warning:' "$LOGDIR/build.log"; then
+		echo "check: the build printed warnings (treated as errors)"
+		return 1
+	fi
+}
+
+for st in $STAGES; do
+	[ -n "$abort" ] && break
+	case $st in
+	deps) stage deps status tools/install-deps.sh || abort=deps ;;
+	build)
+		stage build status make all || abort=build
+		if [ -z "$abort" ] && ! no_warnings; then
+			echo "not ok - build: warnings" >>"$LOGDIR/build.log"
+			s_fail[build]=$((s_fail[build] + 1)) total_fail=$((total_fail + 1))
+			abort=build
+		fi
+		;;
+	modules) stage modules status make modules-all || abort=modules ;;
+	unit) stage unit tap make unit ;;
+	fuzz)
+		if grep -q '^fuzz-short:' selftests/unit/Makefile 2>/dev/null; then
+			stage fuzz tap make -C selftests/unit fuzz-short
+		else
+			stage fuzz status sh -c 'echo "selftests/unit/Makefile has no fuzz-short target"; exit 1'
+		fi
+		;;
+	selftests) stage selftests tap selftests/qemu/run-all.sh ;;
+	*) echo "check: unknown stage $st" >&2; total_fail=$((total_fail + 1)) ;;
+	esac
+done
+
+echo
+echo "### check: summary"
+for st in "${order[@]}"; do
+	printf '#   %-10s %4d passed, %3d failed, %3d skipped  (%d s, log build/check/%s.log)\n' \
+		"$st" "${s_pass[$st]}" "${s_fail[$st]}" "${s_skip[$st]}" "${s_time[$st]}" "$st"
+	grep -E '^not ok\b' "$LOGDIR/$st.log" | grep -Ev '#[[:space:]]*TODO' | sed 's/^/#       /' | head -n 40
+done
+[ -n "$abort" ] && echo "#   stopped after stage $abort failed; not run: $(echo "$STAGES" | sed "s/.*$abort//")"
+[ "$total_skip" = 0 ] || echo "#   $total_skip skipped"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ] && [ -z "$abort" ]
+exit
+}
