@@ -82,8 +82,8 @@
  * NFAV_CMD_UNREGISTER: doit, no attributes.
  *
  * NFAV_CMD_OBJECT_BEGIN: kernel to daemon, unicast.  An object starts.
- *	NFAV_A_OBJECT_ID	u64, unique within the netns while the module
- *				is loaded
+ *	NFAV_A_OBJECT_ID	u64, unique among the netns's objects in
+ *				flight (allocated cyclically, 1 to 2^32-1)
  *	NFAV_A_OBJECT		nest of NFAV_O_* metadata
  *
  * NFAV_CMD_OBJECT_DATA: kernel to daemon, unicast.  Object content, in order,
@@ -95,7 +95,11 @@
  *	NFAV_A_SIZE (u64, total bytes sent).  With NFAV_A_ABORTED (flag) the
  *	object is abandoned (connection reset, fallback already applied) and
  *	no verdict is expected; otherwise the daemon answers with exactly one
- *	NFAV_CMD_VERDICT.
+ *	NFAV_CMD_VERDICT.  After an END without NFAV_A_ABORTED no further
+ *	message about the object follows, even if it is abandoned later (its
+ *	verdict then gets -ENOENT).  If the kernel runs out of memory an END
+ *	may be missing: the daemon should expire objects that see no message
+ *	for a long time.
  *
  * NFAV_CMD_VERDICT: doit, daemon to kernel.  Only the registered socket may
  *	send it.
@@ -105,7 +109,8 @@
  *	NFAV_A_REASON		u8 enum nfav_reason (NFAV_VERDICT_ERROR): why
  *				the object could not be scanned; the kernel
  *				applies the configured fallback for it
- *	-ENOENT means the object is gone (timed out, connection closed).
+ *	-ENOENT means the object is gone (timed out, connection closed);
+ *	-EINVAL that it has not ended yet.
  *
  * Messages from the kernel to the daemon are queued in the kernel and sent
  * without blocking; the daemon should enlarge its receive buffer.  Nothing is
@@ -115,7 +120,9 @@
  * Events
  * ------
  * NFAV_CMD_EVENT: kernel to the NFAV_MCGRP_EVENTS multicast group, sent for
- *	every detection, every fallback that logs or blocks, and every evasion.
+ *	every detection, every object fallback that logs or blocks, and every
+ *	evasion.  (Connections refused or passed because the flow table is
+ *	full are logged and counted, not sent as events.)
  *	NFAV_A_EVENT (u8 enum nfav_event), NFAV_A_OBJECT (metadata),
  *	NFAV_A_VIRUS, NFAV_A_REASON, NFAV_A_ACTION as they apply.
  */
