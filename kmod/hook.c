@@ -236,11 +236,10 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		return NF_ACCEPT;
 	plen = skb->len - thoff - th->doff * 4;
 	/*
-	 * The receiver drops a corrupt segment; parsing it would put the
-	 * parser out of step with what the receiver sees (an insertion).
+	 * The receiver drops a corrupt segment; acting on it would put us out
+	 * of step with what the receiver sees (an insertion).
 	 */
-	if (plen && nf_checksum(skb, state->hook, thoff, IPPROTO_TCP,
-				state->pf))
+	if (nf_checksum(skb, state->hook, thoff, IPPROTO_TCP, state->pf))
 		return NF_DROP;
 
 	nfav_pkts_init(&p);
@@ -249,6 +248,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 
 	switch (flow->state) {
 	case NFAV_FLOW_BLOCKED:
+	case NFAV_FLOW_CLOSING:
 		spin_unlock_bh(&flow->lock);
 		return NF_DROP;
 	case NFAV_FLOW_BYPASS:
@@ -274,15 +274,21 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		flow->ct->proto.tcp.seen[ctdir].td_scale;
 
 	if (th->rst) {
-		/* Never deliver what was not scanned: drop it all. */
+		/*
+		 * Only a reset the receiver accepts (RFC 5961: at exactly the
+		 * next sequence number it expects) ends the connection; any
+		 * other is passed and changes nothing here, or a forged one
+		 * would let the rest of the stream through unscanned.  After
+		 * it, nothing unscanned is delivered and every later packet
+		 * of the connection is dropped.
+		 */
+		if (ntohl(th->seq) != nfav_rcv_nxt(d))
+			goto out_unlock;
 		nfav_stream_stop(flow);
 		nfav_flow_abort_objects(flow);
 		nfav_stream_collect(flow, &p.drop, NFAV_H_DROP);
 		flow->state = NFAV_FLOW_CLOSING;
-		spin_unlock_bh(&flow->lock);
-		nfav_pkts_flush(&p, true);
-		nfav_flow_unlink(flow);
-		return NF_ACCEPT;
+		goto out_unlock;
 	}
 	if (!plen && !th->fin)
 		goto out_unlock;	/* a bare ACK */

@@ -228,6 +228,12 @@ struct nfav_object {
 	char content_type[NFAV_META_TYPE_MAX];
 };
 
+/* The sequence number the receiver of direction @d expects next. */
+static inline u32 nfav_rcv_nxt(const struct nfav_flow_dir *d)
+{
+	return d->ra.held ? d->ra.held->seq : d->ra.next_seq;
+}
+
 /* main.c */
 struct nfav_net *nfav_pernet(const struct net *net);
 extern bool nfav_unloading;	/* no more messages to userspace */

@@ -310,8 +310,8 @@ static void nfav_object_timeout(struct timer_list *t)
  *
  * Return: the object, possibly already decided by a fallback (engine not
  * ready, too many requests, declared size over the limit, no memory), or
- * NULL if not even that could be recorded (the flow is then blocked or
- * passed per the out-of-resources fallback).
+ * NULL if not even that could be recorded: the flow is then blocked, since
+ * nothing would bound what passes.
  */
 struct nfav_object *nfav_object_begin(struct nfav_flow *flow,
 				      enum nfav_side side,
@@ -518,12 +518,6 @@ void nfav_flow_abort_objects(struct nfav_flow *flow)
 			nfav_object_detach(obj);
 		}
 	}
-}
-
-/* The sequence number the receiver of direction @d expects next. */
-static u32 nfav_rcv_nxt(const struct nfav_flow_dir *d)
-{
-	return d->ra.held ? d->ra.held->seq : d->ra.next_seq;
 }
 
 /* Copy the bytes of the held head segment that precede @upto. */

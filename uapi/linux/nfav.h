@@ -330,7 +330,7 @@ enum nfav_flow_state {
 	NFAV_FLOW_ACTIVE,	/* parsing and scanning */
 	NFAV_FLOW_BYPASS,	/* passed unscanned (not the protocol, tunnel) */
 	NFAV_FLOW_BLOCKED,	/* blocked: every further packet is dropped */
-	NFAV_FLOW_CLOSING,	/* FIN or RST seen */
+	NFAV_FLOW_CLOSING,	/* reset or torn down: packets are dropped */
 };
 
 #endif /* _UAPI_LINUX_NFAV_H */
