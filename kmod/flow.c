@@ -13,6 +13,7 @@
 
 #define NFAV_GC_INTERVAL	HZ
 #define NFAV_GC_BATCH		64
+#define NFAV_DEAD_LINGER	(60 * HZ)
 
 static const struct rhashtable_params nfav_flow_params = {
 	.head_offset = offsetof(struct nfav_flow, node),
@@ -226,6 +227,11 @@ static enum nfav_expiry nfav_flow_expired(struct nfav_flow *flow,
 	    !c->ra.ooo && !s->ra.ooo && list_empty(&c->objects) &&
 	    list_empty(&s->objects))
 		return NFAV_FINISHED;
+	/* A dead connection is remembered while its packets keep coming. */
+	if ((flow->state == NFAV_FLOW_BLOCKED ||
+	     flow->state == NFAV_FLOW_CLOSING) &&
+	    time_after(jiffies, flow->last_seen + NFAV_DEAD_LINGER))
+		return NFAV_IDLE;
 	if (time_after(jiffies, flow->last_seen + timeout))
 		return NFAV_IDLE;
 	return NFAV_LIVE;
