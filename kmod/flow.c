@@ -284,6 +284,16 @@ static void nfav_gc_work(struct work_struct *work)
 				continue;
 			spin_lock_bh(&flow->lock);
 			expired = nfav_flow_expired(flow, timeout) != NFAV_LIVE;
+			if (!expired && flow->rst_pending) {
+				struct nfav_pkts p;
+
+				/* A link came back: try the resets again. */
+				nfav_pkts_init(&p);
+				nfav_flow_send_resets(flow, &p);
+				spin_unlock_bh(&flow->lock);
+				nfav_pkts_flush(&p, true);
+				continue;
+			}
 			spin_unlock_bh(&flow->lock);
 			if (!expired || !refcount_inc_not_zero(&flow->refcnt))
 				continue;

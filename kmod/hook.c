@@ -324,7 +324,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	case NFAV_RA_OLD_HELD:
 		/* The sender timed out waiting for ACKs: let data through. */
 		nfav_held_free(h);
-		nfav_stream_stalled(flow, side, &p);
+		nfav_stream_stalled(flow, side, true, &p);
 		verdict = NF_DROP;
 		goto out_unlock;
 	case NFAV_RA_FULL:

@@ -179,6 +179,8 @@ struct nfav_flow {
 	u8 family;			/* NFPROTO_IPV4 / NFPROTO_IPV6 */
 	u8 state;			/* enum nfav_flow_state */
 	bool bypass_after;		/* bypass once objects are settled */
+	u8 rst_pending;			/* BIT(side): reset from that side due */
+	u32 rst_seq[2];			/* sequence of those resets */
 	bool blocked_counted;
 	union nf_inet_addr caddr, saddr;	/* as seen at FORWARD */
 	__be16 cport, sport;
@@ -279,7 +281,7 @@ void nfav_hook_exit(void);
 void nfav_stream_init(struct nfav_flow *flow);
 void nfav_stream_stop(struct nfav_flow *flow);
 void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
-			 struct nfav_pkts *p);
+			 bool retrans, struct nfav_pkts *p);
 void nfav_stream_parse(struct nfav_flow *flow, enum nfav_side side,
 		       struct nfav_held *h, u32 skip, struct nfav_pkts *p);
 void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
@@ -302,6 +304,7 @@ void nfav_objects_settle(struct nfav_flow *flow, struct nfav_pkts *p);
 void nfav_flow_abort_objects(struct nfav_flow *flow);
 void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 		   struct nfav_object *obj, struct nfav_pkts *p);
+void nfav_flow_send_resets(struct nfav_flow *flow, struct nfav_pkts *p);
 int nfav_verdict(struct nfav_net *nn, u64 id, u8 verdict, u8 reason,
 		 const char *virus);
 int nfav_daemon_register(struct nfav_net *nn, u32 portid,

@@ -540,6 +540,28 @@ static u32 nfav_held_prefix(struct nfav_flow_dir *d, u32 upto, u8 *buf,
 }
 
 /**
+ * nfav_flow_send_resets - (re)send the resets of a blocked flow
+ * @flow: the flow, locked
+ * @p: the resets are queued on @p->xmit
+ *
+ * rst_seq[side] is the sequence number the peer of @side expects from it;
+ * a reset that could not be built (no route) stays pending.
+ */
+void nfav_flow_send_resets(struct nfav_flow *flow, struct nfav_pkts *p)
+{
+	lockdep_assert_held(&flow->lock);
+	for (int side = 0; side < 2; side++) {
+		if (!(flow->rst_pending & BIT(side)))
+			continue;
+		/* From @side's end, as if it reset the connection. */
+		if (!nfav_xmit(flow, side, flow->rst_seq[side],
+			       flow->rst_seq[!side], TCPHDR_RST | TCPHDR_ACK,
+			       NULL, 0, p))
+			flow->rst_pending &= ~BIT(side);
+	}
+}
+
+/**
  * nfav_flow_kill - block a flow
  * @flow: the flow, locked
  * @side: the direction that carried the offending data
@@ -606,12 +628,18 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 			kfree(buf);
 		}
 	}
+	/*
+	 * Reset the receiver (unless it got the notice) and the sender.  A
+	 * reset that cannot be routed now (link down) is retried by the
+	 * flow GC while the blocked flow is remembered.
+	 */
+	flow->rst_seq[side] = nfav_rcv_nxt(d);
+	flow->rst_seq[!side] = nfav_rcv_nxt(o);
+	flow->rst_pending = 0;
 	if (!replaced)
-		nfav_xmit(flow, side, nfav_rcv_nxt(d), nfav_rcv_nxt(o),
-			  TCPHDR_RST | TCPHDR_ACK, NULL, 0, p);
-	/* Reset the sender too. */
-	nfav_xmit(flow, !side, nfav_rcv_nxt(o), nfav_rcv_nxt(d),
-		  TCPHDR_RST | TCPHDR_ACK, NULL, 0, p);
+		flow->rst_pending |= BIT(side);
+	flow->rst_pending |= BIT(!side);
+	nfav_flow_send_resets(flow, p);
 
 	nfav_stream_stop(flow);
 	nfav_flow_abort_objects(flow);

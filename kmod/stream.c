@@ -102,6 +102,12 @@ static const struct nfav_proto_ops nfav_stream_ops = {
 	.msg_end = nfav_cb_msg_end,
 };
 
+static void nfav_stream_limits(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			       u32 *soft, u32 *hard);
+static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			       struct nfav_seg *seg, struct list_head *to,
+			       u8 where);
+
 static void nfav_stall_timeout(struct timer_list *t)
 {
 	struct nfav_flow *flow = from_timer(flow, t, stall_timer);
@@ -113,7 +119,7 @@ static void nfav_stall_timeout(struct timer_list *t)
 		struct nfav_flow_dir *d = &flow->dir[i];
 
 		if (d->ra.held_bytes >= NFAV_STALL_MIN_SEGS * d->mss)
-			nfav_stream_stalled(flow, i, &p);
+			nfav_stream_stalled(flow, i, false, &p);
 	}
 	spin_unlock_bh(&flow->lock);
 	nfav_pkts_flush(&p, true);
@@ -157,15 +163,19 @@ static void nfav_stall_arm(struct nfav_flow *flow)
  * nfav_stream_stalled - the sender of a direction seems to wait for ACKs
  * @flow: the flow, locked
  * @side: the direction
+ * @retrans: the sender retransmitted held bytes
  * @p: released segments go to @p->pass
  *
  * Called when a direction made no progress for NFAV_STALL_TIMEOUT, or when
- * its sender retransmits bytes that are held.  Everything but the tail goes.
+ * its sender retransmits bytes that are held.  Everything but the tail goes;
+ * on a retransmission the tail too, see below.
  */
 void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
-			 struct nfav_pkts *p)
+			 bool retrans, struct nfav_pkts *p)
 {
 	struct nfav_flow_dir *d = &flow->dir[side];
+	struct nfav_seg *seg;
+	u32 soft, hard;
 
 	lockdep_assert_held(&flow->lock);
 	if (!d->ra.held_bytes || flow->state != NFAV_FLOW_ACTIVE)
@@ -178,6 +188,22 @@ void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 		return;
 	d->trickle = true;
 	nfav_stream_release(flow, side, p);
+	if (!retrans)
+		return;
+	/*
+	 * The sender retransmits the held tail: it cannot send anything new
+	 * until the tail is acknowledged.  The object is not complete, so
+	 * the tail is not its last byte: let it go, but never a FIN (the end
+	 * of a body delimited by the connection) nor the end of an object
+	 * that awaits its verdict.
+	 */
+	nfav_stream_limits(flow, d, &soft, &hard);
+	while ((seg = d->ra.held) && !seg->fin &&
+	       !nfav_seq_after(nfav_seg_end(seg), hard)) {
+		seg = nfav_reasm_pop_held(&d->ra);
+		d->released = nfav_seg_end(seg);
+		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
+	}
 }
 
 static void nfav_stream_hold(struct nfav_flow *flow, struct nfav_flow_dir *d,
