@@ -238,6 +238,44 @@ static enum nfav_expiry nfav_flow_expired(struct nfav_flow *flow,
 }
 
 /*
+ * Take a reference on up to NFAV_GC_BATCH flows for which @pick returns true
+ * (called with the flow locked) and store them in @victims.  Returns how many;
+ * *@more is set when the batch filled up before the end of the table.
+ */
+static unsigned int nfav_flows_pick(struct nfav_net *nn,
+				    bool (*pick)(struct nfav_flow *flow,
+						 void *arg),
+				    void *arg, struct nfav_flow **victims,
+				    bool *more)
+{
+	struct rhashtable_iter iter;
+	struct nfav_flow *flow;
+	unsigned int n = 0;
+	bool chosen;
+
+	*more = false;
+	rhashtable_walk_enter(&nn->flows, &iter);
+	rhashtable_walk_start(&iter);
+	while ((flow = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(flow))
+			continue;
+		spin_lock_bh(&flow->lock);
+		chosen = pick(flow, arg);
+		spin_unlock_bh(&flow->lock);
+		if (!chosen || !refcount_inc_not_zero(&flow->refcnt))
+			continue;
+		victims[n++] = flow;
+		if (n == NFAV_GC_BATCH) {
+			*more = true;
+			break;
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return n;
+}
+
+/*
  * The GC picked @flow.  A connection that stayed idle past the flow timeout
  * is reset before it is forgotten: once out of the table its later packets
  * would pass unscanned.
@@ -257,13 +295,30 @@ static void nfav_flow_expire(struct nfav_flow *flow, unsigned long timeout)
 	nfav_flow_teardown(flow, false);
 }
 
+/* GC: pick expired flows; retry the resets of blocked ones meanwhile. */
+static bool nfav_gc_pick(struct nfav_flow *flow, void *arg)
+{
+	unsigned long timeout = *(unsigned long *)arg;
+	struct nfav_pkts p;
+
+	if (nfav_flow_expired(flow, timeout) != NFAV_LIVE)
+		return true;
+	if (flow->rst_pending) {
+		/* A link may have come back. */
+		nfav_pkts_init(&p);
+		nfav_flow_send_resets(flow, &p);
+		spin_unlock_bh(&flow->lock);
+		nfav_pkts_flush(&p, true);
+		spin_lock_bh(&flow->lock);
+	}
+	return false;
+}
+
 static void nfav_gc_work(struct work_struct *work)
 {
 	struct nfav_net *nn = container_of(to_delayed_work(work),
 					   struct nfav_net, gc_work);
 	struct nfav_flow *victims[NFAV_GC_BATCH];
-	struct rhashtable_iter iter;
-	struct nfav_flow *flow;
 	unsigned long timeout;
 	unsigned int n, i;
 	bool more;
@@ -273,39 +328,7 @@ static void nfav_gc_work(struct work_struct *work)
 	rcu_read_unlock();
 
 	do {
-		n = 0;
-		more = false;
-		rhashtable_walk_enter(&nn->flows, &iter);
-		rhashtable_walk_start(&iter);
-		while ((flow = rhashtable_walk_next(&iter))) {
-			bool expired;
-
-			if (IS_ERR(flow))
-				continue;
-			spin_lock_bh(&flow->lock);
-			expired = nfav_flow_expired(flow, timeout) != NFAV_LIVE;
-			if (!expired && flow->rst_pending) {
-				struct nfav_pkts p;
-
-				/* A link came back: try the resets again. */
-				nfav_pkts_init(&p);
-				nfav_flow_send_resets(flow, &p);
-				spin_unlock_bh(&flow->lock);
-				nfav_pkts_flush(&p, true);
-				continue;
-			}
-			spin_unlock_bh(&flow->lock);
-			if (!expired || !refcount_inc_not_zero(&flow->refcnt))
-				continue;
-			victims[n++] = flow;
-			if (n == NFAV_GC_BATCH) {
-				more = true;
-				break;
-			}
-		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
-
+		n = nfav_flows_pick(nn, nfav_gc_pick, &timeout, victims, &more);
 		for (i = 0; i < n; i++) {
 			nfav_flow_expire(victims[i], timeout);
 			nfav_flow_put(victims[i]);
@@ -318,12 +341,15 @@ static void nfav_gc_work(struct work_struct *work)
 				   NFAV_GC_INTERVAL);
 }
 
-static bool nfav_flow_uses_dev(struct nfav_flow *flow, struct net_device *dev)
+static bool nfav_flow_uses_dev(struct nfav_flow *flow, void *arg)
 {
+	struct net_device *dev = arg;
 	struct nfav_held *h;
 	bool found = false;
 
 	lockdep_assert_held(&flow->lock);
+	if (flow->state == NFAV_FLOW_BLOCKED)
+		return false;
 	/* Peek without taking packets out of the reassembly lists. */
 	for (int i = 0; i < 2 && !found; i++) {
 		struct nfav_seg *seg;
@@ -350,46 +376,22 @@ static bool nfav_flow_uses_dev(struct nfav_flow *flow, struct net_device *dev)
  */
 void nfav_flows_flush_dev(struct nfav_net *nn, struct net_device *dev)
 {
-	struct rhashtable_iter iter;
-	struct nfav_flow *flow;
-	struct nfav_flow *victim[NFAV_GC_BATCH];
-	unsigned int n = 0, i;
+	struct nfav_flow *victims[NFAV_GC_BATCH];
+	unsigned int n, i;
 	bool more;
 
 	do {
-		more = false;
-		n = 0;
-		rhashtable_walk_enter(&nn->flows, &iter);
-		rhashtable_walk_start(&iter);
-		while ((flow = rhashtable_walk_next(&iter))) {
-			bool uses;
-
-			if (IS_ERR(flow))
-				continue;
-			spin_lock_bh(&flow->lock);
-			uses = flow->state != NFAV_FLOW_BLOCKED &&
-			       nfav_flow_uses_dev(flow, dev);
-			spin_unlock_bh(&flow->lock);
-			if (!uses || !refcount_inc_not_zero(&flow->refcnt))
-				continue;
-			victim[n++] = flow;
-			if (n == NFAV_GC_BATCH) {
-				more = true;
-				break;
-			}
-		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
-
+		n = nfav_flows_pick(nn, nfav_flow_uses_dev, dev, victims,
+				    &more);
 		for (i = 0; i < n; i++) {
 			struct nfav_pkts p;
 
 			nfav_pkts_init(&p);
-			spin_lock_bh(&victim[i]->lock);
-			nfav_flow_kill(victim[i], NFAV_SIDE_SERVER, NULL, &p);
-			spin_unlock_bh(&victim[i]->lock);
+			spin_lock_bh(&victims[i]->lock);
+			nfav_flow_kill(victims[i], NFAV_SIDE_SERVER, NULL, &p);
+			spin_unlock_bh(&victims[i]->lock);
 			nfav_pkts_flush(&p, true);
-			nfav_flow_put(victim[i]);
+			nfav_flow_put(victims[i]);
 		}
 	} while (more);
 }
@@ -415,33 +417,26 @@ int nfav_flows_init(struct nfav_net *nn)
  * packets are released so that connections carry on unscanned; in a dying
  * namespace they are dropped.
  */
+static bool nfav_pick_all(struct nfav_flow *flow, void *arg)
+{
+	return true;
+}
+
 void nfav_flows_exit(struct nfav_net *nn)
 {
 	bool reinject = check_net(nn->net);
-	struct rhashtable_iter iter;
-	struct nfav_flow *flow;
-	struct nfav_flow *victim[NFAV_GC_BATCH];
+	struct nfav_flow *victims[NFAV_GC_BATCH];
 	unsigned int n, i;
+	bool more;
 
 	WRITE_ONCE(nn->dying, true);
 	cancel_delayed_work_sync(&nn->gc_work);
 
 	do {
-		n = 0;
-		rhashtable_walk_enter(&nn->flows, &iter);
-		rhashtable_walk_start(&iter);
-		while ((flow = rhashtable_walk_next(&iter)) &&
-		       n < NFAV_GC_BATCH) {
-			if (IS_ERR(flow))
-				continue;
-			if (refcount_inc_not_zero(&flow->refcnt))
-				victim[n++] = flow;
-		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
+		n = nfav_flows_pick(nn, nfav_pick_all, NULL, victims, &more);
 		for (i = 0; i < n; i++) {
-			nfav_flow_teardown(victim[i], reinject);
-			nfav_flow_put(victim[i]);
+			nfav_flow_teardown(victims[i], reinject);
+			nfav_flow_put(victims[i]);
 		}
 	} while (n);
 
