@@ -411,16 +411,17 @@ int nfav_flows_init(struct nfav_net *nn)
 	return 0;
 }
 
+static bool nfav_pick_all(struct nfav_flow *flow, void *arg)
+{
+	return true;
+}
+
 /*
  * The namespace goes away or the module is unloaded.  Hooks are already
  * unregistered.  When the namespace itself lives on (module unload), held
  * packets are released so that connections carry on unscanned; in a dying
  * namespace they are dropped.
  */
-static bool nfav_pick_all(struct nfav_flow *flow, void *arg)
-{
-	return true;
-}
 
 void nfav_flows_exit(struct nfav_net *nn)
 {
