@@ -8,7 +8,7 @@ linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-
 qemu-system-x86 busybox-static iproute2 iptables nftables \
 libclamav-dev clamav clamav-testfiles \
 libnl-3-dev libnl-genl-3-dev libcmocka-dev \
-curl python3 python3-pyftpdlib"
+curl jq python3 python3-pyftpdlib"
 
 missing=""
 for p in $PKGS; do
