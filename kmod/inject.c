@@ -287,11 +287,13 @@ int nfav_block_page(const struct nfav_flow *flow,
 	blen = scnprintf(t->body, sizeof(t->body),
 			 "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Blocked by nfav</title></head><body>\n"
 			 "<h1>Transfer blocked</h1>\n"
-			 "<p>The gateway antivirus of this network blocked this download: %s.</p>\n"
+			 "<p>The gateway antivirus of this network blocked this %s: %s.</p>\n"
 			 "<ul>\n<li>URL: %s</li>\n<li>File: %s</li>\n"
 			 "<li>Connection: %s</li>\n</ul>\n"
 			 "<p>Ask your network administrator if you need this file.</p>\n"
-			 "</body></html>\n", t->why, t->url, t->name, t->desc);
+			 "</body></html>\n",
+			 obj->side == NFAV_SIDE_SERVER ? "download" : "upload",
+			 t->why, t->url, t->name, t->desc);
 	hlen = scnprintf(buf, size,
 			 "HTTP/1.1 403 Forbidden\r\n"
 			 "Content-Type: text/html; charset=utf-8\r\n"

@@ -561,6 +561,71 @@ void nfav_flow_send_resets(struct nfav_flow *flow, struct nfav_pkts *p)
 	}
 }
 
+/*
+ * A fully held download: the client gets the notice page in place of the
+ * response, after whatever preceded the response in the held segments.
+ */
+static bool nfav_kill_replace(struct nfav_flow *flow, struct nfav_object *obj,
+			      struct nfav_pkts *p)
+{
+	struct nfav_flow_dir *d = &flow->dir[NFAV_SIDE_SERVER];
+	const size_t size = 4096;
+	struct nfav_seg *seg;
+	bool sent = false;
+	u32 seq, pre;
+	char *buf;
+	int len;
+
+	/* Bytes before the message go out first, as they are. */
+	while ((seg = nfav_reasm_release(&d->ra, obj->msg_start))) {
+		atomic64_sub(seg->len, &flow->nn->held_bytes);
+		d->released = nfav_seg_end(seg);
+		nfav_pkts_pass(p, container_of(seg, struct nfav_held, seg));
+	}
+	buf = kmalloc(size, GFP_ATOMIC);
+	if (!buf)
+		return false;
+	seq = nfav_rcv_nxt(d);
+	pre = nfav_held_prefix(d, obj->msg_start, (u8 *)buf, 1024);
+	if (pre == obj->msg_start - seq) {
+		len = nfav_block_page(flow, obj, buf + pre, size - pre);
+		sent = len > 0 &&
+		       !nfav_xmit(flow, NFAV_SIDE_SERVER, seq,
+				  flow->dir[NFAV_SIDE_CLIENT].ra.next_seq,
+				  TCPHDR_ACK | TCPHDR_PSH | TCPHDR_FIN, buf,
+				  pre + len, p);
+	}
+	kfree(buf);
+	return sent;
+}
+
+/*
+ * A blocked upload: the server never gets its end (the held tail is
+ * dropped and the server reset); the client gets the notice page as the
+ * answer to its request.
+ */
+static bool nfav_kill_answer(struct nfav_flow *flow, struct nfav_object *obj,
+			     struct nfav_pkts *p)
+{
+	const size_t size = 4096;
+	bool sent = false;
+	char *buf;
+	int len;
+
+	buf = kmalloc(size, GFP_ATOMIC);
+	if (!buf)
+		return false;
+	len = nfav_block_page(flow, obj, buf, size);
+	if (len > 0)
+		sent = !nfav_xmit(flow, NFAV_SIDE_SERVER,
+				  nfav_rcv_nxt(&flow->dir[NFAV_SIDE_SERVER]),
+				  nfav_rcv_nxt(&flow->dir[NFAV_SIDE_CLIENT]),
+				  TCPHDR_ACK | TCPHDR_PSH | TCPHDR_FIN, buf,
+				  len, p);
+	kfree(buf);
+	return sent;
+}
+
 /**
  * nfav_flow_kill - block a flow
  * @flow: the flow, locked
@@ -568,10 +633,10 @@ void nfav_flow_send_resets(struct nfav_flow *flow, struct nfav_pkts *p)
  * @obj: the blocked object, or NULL (evasion, protocol violation, no memory)
  * @p: packets to act on after unlocking
  *
- * A fully held HTTP download is replaced by a notice page and the server is
- * reset.  Otherwise what is still held is dropped and both ends are reset,
- * so the receiver never gets the last byte.  Every later packet of the flow
- * is dropped.
+ * A fully held HTTP download is replaced by a notice page; a blocked upload
+ * is answered with the notice page; the server is reset.  Otherwise what is
+ * still held is dropped and both ends are reset, so the receiver never gets
+ * the last byte.  Every later packet of the flow is dropped.
  */
 void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 		    struct nfav_object *obj, struct nfav_pkts *p)
@@ -579,8 +644,7 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 	struct nfav_flow_dir *d = &flow->dir[side];
 	struct nfav_flow_dir *o = &flow->dir[!side];
 	struct nfav_net *nn = flow->nn;
-	struct nfav_seg *seg;
-	bool replaced = false;
+	bool page_sent = false;
 
 	lockdep_assert_held(&flow->lock);
 	if (flow->state == NFAV_FLOW_BLOCKED)
@@ -595,50 +659,22 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 		}
 	}
 
-	if (obj && obj->fully_held && side == NFAV_SIDE_SERVER &&
-	    flow->proto == NFAV_PROTO_HTTP) {
-		size_t size = 4096;
-		char *buf = kmalloc(size, GFP_ATOMIC);
-
-		/* Bytes before the message go out first, as they are. */
-		while ((seg = nfav_reasm_release(&d->ra, obj->msg_start))) {
-			struct nfav_held *h = container_of(seg,
-						struct nfav_held, seg);
-
-			atomic64_sub(seg->len, &nn->held_bytes);
-			d->released = nfav_seg_end(seg);
-			nfav_pkts_pass(p, h);
-		}
-		if (buf) {
-			u32 seq = nfav_rcv_nxt(d);
-			u32 pre = nfav_held_prefix(d, obj->msg_start,
-						   (u8 *)buf, 1024);
-			int len;
-
-			if (pre == obj->msg_start - seq) {
-				len = nfav_block_page(flow, obj, buf + pre,
-						      size - pre);
-				if (len > 0 &&
-				    !nfav_xmit(flow, NFAV_SIDE_SERVER, seq,
-					       flow->dir[NFAV_SIDE_CLIENT].ra.next_seq,
-					       TCPHDR_ACK | TCPHDR_PSH |
-					       TCPHDR_FIN, buf, pre + len, p))
-					replaced = true;
-			}
-			kfree(buf);
-		}
+	if (obj && flow->proto == NFAV_PROTO_HTTP) {
+		if (side == NFAV_SIDE_SERVER && obj->fully_held)
+			page_sent = nfav_kill_replace(flow, obj, p);
+		else if (side == NFAV_SIDE_CLIENT)
+			page_sent = nfav_kill_answer(flow, obj, p);
 	}
 	/*
-	 * Reset the receiver (unless it got the notice) and the sender.  A
-	 * reset that cannot be routed now (link down) is retried by the
+	 * The server is always reset, the client unless it got the notice.
+	 * A reset that cannot be routed now (link down) is retried by the
 	 * flow GC while the blocked flow is remembered.
 	 */
 	flow->rst_seq[side] = nfav_rcv_nxt(d);
 	flow->rst_seq[!side] = nfav_rcv_nxt(o);
-	flow->rst_pending = 0;
-	if (!replaced)
-		flow->rst_pending |= BIT(side);
-	flow->rst_pending |= BIT(!side);
+	flow->rst_pending = BIT(NFAV_SIDE_CLIENT);
+	if (!page_sent)
+		flow->rst_pending |= BIT(NFAV_SIDE_SERVER);
 	nfav_flow_send_resets(flow, p);
 
 	nfav_stream_stop(flow);

@@ -131,7 +131,7 @@ void nfav_stream_init(struct nfav_flow *flow)
 	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_CLIENT].objects);
 	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_SERVER].objects);
 	timer_setup(&flow->stall_timer, nfav_stall_timeout, 0);
-	nfav_http_init(&flow->http, false);
+	nfav_http_init(&flow->http, true);
 }
 
 /* The flow stops being parsed: the stall timer must not run any more. */

@@ -16,6 +16,7 @@ parameters shape the response body so tests can hold or trickle transfers:
 Prints "httpd: listening on PORT" for each port once it listens.
 """
 import argparse
+import hashlib
 import os
 import socket
 import sys
@@ -42,14 +43,53 @@ class Handler(SimpleHTTPRequestHandler):
         self.serve(send_body=False)
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        left = length
-        while left > 0:
-            chunk = self.rfile.read(min(left, BLOCK))
-            if not chunk:
-                break
-            left -= len(chunk)
-        body = b"received %d bytes\n" % (length - left)
+        """Read the body (Content-Length or chunked) and answer with its
+        length and sha256; a complete upload is also logged on stderr as
+        "httpd: upload METHOD PATH LENGTH SHA256"."""
+        digest = hashlib.sha256()
+        total = 0
+        complete = True
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            while True:
+                line = self.rfile.readline(1024)
+                if not line:
+                    complete = False
+                    break
+                size = int(line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                left = size
+                while left > 0:
+                    chunk = self.rfile.read(min(left, BLOCK))
+                    if not chunk:
+                        complete = False
+                        break
+                    digest.update(chunk)
+                    total += len(chunk)
+                    left -= len(chunk)
+                if not complete:
+                    break
+                self.rfile.readline(16)
+        else:
+            left = int(self.headers.get("Content-Length") or 0)
+            while left > 0:
+                chunk = self.rfile.read(min(left, BLOCK))
+                if not chunk:
+                    complete = False
+                    break
+                digest.update(chunk)
+                total += len(chunk)
+                left -= len(chunk)
+        if not complete:
+            sys.stderr.write("httpd: incomplete %s %s %d\n" % (self.command, self.path, total))
+            sys.stderr.flush()
+            self.close_connection = True
+            return
+        sys.stderr.write("httpd: upload %s %s %d %s\n" % (self.command, self.path, total, digest.hexdigest()))
+        sys.stderr.flush()
+        body = b"received %d bytes sha256 %s\n" % (total, digest.hexdigest().encode())
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
