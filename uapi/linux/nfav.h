@@ -51,6 +51,10 @@
  *	NFAV_P_MAX_SIZE		u32, content size limit in KiB
  *	NFAV_P_FALLBACKS	nest, member type enum nfav_reason, payload u8
  *				enum nfav_action
+ *	NFAV_P_NOTIFY_TYPE	u8 enum nfav_notify: what the client of a
+ *				blocked transfer is told
+ *	NFAV_P_MESSAGE		string, at most NFAV_MESSAGE_MAX characters,
+ *				added to the notice page ("" for none)
  *
  * NFAV_CMD_SET_CONFIG: doit.  Takes any subset of the attributes that
  *	NFAV_CMD_GET_CONFIG returns; absent attributes keep their value.  The
@@ -140,6 +144,7 @@
 #define NFAV_SCAN_TIMEOUT_MAX	1800
 #define NFAV_NAME_MAX		256	/* object names and URLs, with NUL */
 #define NFAV_VIRUS_MAX		128	/* signature names, with NUL */
+#define NFAV_MESSAGE_MAX	512	/* custom notice text, without NUL */
 
 enum nfav_cmd {
 	NFAV_CMD_UNSPEC,
@@ -206,6 +211,8 @@ enum nfav_proto_attr {
 	NFAV_P_MAX_SIZE,		/* u32, KiB */
 	NFAV_P_FALLBACKS,		/* nest: type enum nfav_reason, u8 action */
 	NFAV_P_STATS,			/* nest of NFAV_S_* */
+	NFAV_P_NOTIFY_TYPE,		/* u8 enum nfav_notify */
+	NFAV_P_MESSAGE,			/* string, <= NFAV_MESSAGE_MAX chars */
 	__NFAV_P_MAX
 };
 #define NFAV_P_MAX (__NFAV_P_MAX - 1)
@@ -315,6 +322,15 @@ enum nfav_action {
 	__NFAV_ACTION_MAX
 };
 #define NFAV_ACTION_MAX (__NFAV_ACTION_MAX - 1)
+
+/* How the client of a blocked transfer is told (HTTP). */
+enum nfav_notify {
+	NFAV_NOTIFY_UNSPEC,
+	NFAV_NOTIFY_MESSAGE,		/* 403 with a page naming the reason */
+	NFAV_NOTIFY_PROTOCOL_ONLY,	/* bare 403, no page */
+	__NFAV_NOTIFY_MAX
+};
+#define NFAV_NOTIFY_MAX (__NFAV_NOTIFY_MAX - 1)
 
 enum nfav_event {
 	NFAV_EVENT_UNSPEC,
