@@ -61,6 +61,7 @@ struct nfav_config *nfav_config_default(void)
 		pc->max_size = NFAV_DEF_MAX_SIZE;
 		for (r = NFAV_REASON_DEFAULT; r <= NFAV_REASON_MAX; r++)
 			pc->fallback[r] = NFAV_ACTION_LOG_PERMIT;
+		pc->notify = NFAV_NOTIFY_MESSAGE;
 	}
 	return cfg;
 }

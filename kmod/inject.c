@@ -262,15 +262,39 @@ int nfav_block_page(const struct nfav_flow *flow,
 		char name[NFAV_META_NAME_MAX * 2];
 		char why[NFAV_VIRUS_MAX * 2 + 32];
 		char desc[96];
-		char body[1536];
+		char custom[NFAV_MESSAGE_MAX * 6 + 16];
+		char body[4608];
 	} *t;
+	const struct nfav_proto_config *pc;
 	int blen, hlen, ret;
+	u8 notify;
 
 	if (size < 2048)
 		return -ENOSPC;
 	t = kmalloc(sizeof(*t), GFP_ATOMIC);
 	if (!t)
 		return -ENOMEM;
+	rcu_read_lock();
+	pc = &nfav_config_rcu(flow->nn)->proto[flow->proto];
+	notify = pc->notify;
+	t->custom[0] = '\0';
+	if (pc->message[0]) {
+		size_t n = scnprintf(t->custom, sizeof(t->custom), "<p>");
+
+		n += nfav_html_escape(t->custom + n, sizeof(t->custom) - n - 8,
+				      pc->message);
+		scnprintf(t->custom + n, sizeof(t->custom) - n, "</p>\n");
+	}
+	rcu_read_unlock();
+	if (notify == NFAV_NOTIFY_PROTOCOL_ONLY) {
+		ret = scnprintf(buf, size,
+				"HTTP/1.1 403 Forbidden\r\n"
+				"Content-Length: 0\r\n"
+				"Connection: close\r\n"
+				"X-Blocked-By: nfav\r\n\r\n");
+		kfree(t);
+		return ret;
+	}
 	nfav_html_escape(t->url, sizeof(t->url), obj->url[0] ? obj->url : "-");
 	nfav_html_escape(t->name, sizeof(t->name),
 			 obj->name[0] ? obj->name : "-");
@@ -290,10 +314,10 @@ int nfav_block_page(const struct nfav_flow *flow,
 			 "<p>The gateway antivirus of this network blocked this %s: %s.</p>\n"
 			 "<ul>\n<li>URL: %s</li>\n<li>File: %s</li>\n"
 			 "<li>Connection: %s</li>\n</ul>\n"
-			 "<p>Ask your network administrator if you need this file.</p>\n"
+			 "%s<p>Ask your network administrator if you need this file.</p>\n"
 			 "</body></html>\n",
 			 obj->side == NFAV_SIDE_SERVER ? "download" : "upload",
-			 t->why, t->url, t->name, t->desc);
+			 t->why, t->url, t->name, t->desc, t->custom);
 	hlen = scnprintf(buf, size,
 			 "HTTP/1.1 403 Forbidden\r\n"
 			 "Content-Type: text/html; charset=utf-8\r\n"

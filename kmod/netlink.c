@@ -79,6 +79,10 @@ static const struct nla_policy nfav_proto_policy[NFAV_P_MAX + 1] = {
 							&nfav_max_size_range),
 	[NFAV_P_FALLBACKS]	= NLA_POLICY_NESTED(nfav_fallback_policy),
 	[NFAV_P_STATS]		= { .type = NLA_REJECT },
+	[NFAV_P_NOTIFY_TYPE]	= NLA_POLICY_RANGE(NLA_U8, NFAV_NOTIFY_MESSAGE,
+						   NFAV_NOTIFY_MAX),
+	[NFAV_P_MESSAGE]	= { .type = NLA_NUL_STRING,
+				    .len = NFAV_MESSAGE_MAX },
 };
 
 /* NFAV_A_PROTOS: member type enum nfav_proto. */
@@ -374,7 +378,9 @@ static size_t nfav_config_size(void)
 		       nla_total_size(NFAV_MAX_PORTS * sizeof(u16)) +
 		       2 * nla_total_size(sizeof(u32)) +
 		       nla_total_size(0) +			/* fallbacks */
-		       NFAV_REASON_MAX * nla_total_size(sizeof(u8));
+		       NFAV_REASON_MAX * nla_total_size(sizeof(u8)) +
+		       nla_total_size(sizeof(u8)) +		/* notify */
+		       nla_total_size(NFAV_MESSAGE_MAX + 1);	/* message */
 
 	return 5 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(0) + NFAV_PROTO_MAX * proto;
@@ -393,7 +399,9 @@ static int nfav_put_proto_config(struct sk_buff *skb, unsigned int proto,
 	    nla_put(skb, NFAV_P_PORTS, pc->nports * sizeof(pc->ports[0]),
 		    pc->ports) ||
 	    nla_put_u32(skb, NFAV_P_SCAN_TIMEOUT, pc->scan_timeout) ||
-	    nla_put_u32(skb, NFAV_P_MAX_SIZE, pc->max_size))
+	    nla_put_u32(skb, NFAV_P_MAX_SIZE, pc->max_size) ||
+	    nla_put_u8(skb, NFAV_P_NOTIFY_TYPE, pc->notify) ||
+	    nla_put_string(skb, NFAV_P_MESSAGE, pc->message))
 		goto cancel;
 
 	fb = nla_nest_start(skb, NFAV_P_FALLBACKS);
@@ -539,6 +547,11 @@ static int nfav_parse_proto(struct nfav_proto_config *pc, unsigned int proto,
 		pc->scan_timeout = nla_get_u32(tb[NFAV_P_SCAN_TIMEOUT]);
 	if (tb[NFAV_P_MAX_SIZE])
 		pc->max_size = nla_get_u32(tb[NFAV_P_MAX_SIZE]);
+	if (tb[NFAV_P_NOTIFY_TYPE])
+		pc->notify = nla_get_u8(tb[NFAV_P_NOTIFY_TYPE]);
+	if (tb[NFAV_P_MESSAGE])
+		nla_strscpy(pc->message, tb[NFAV_P_MESSAGE],
+			    sizeof(pc->message));
 	if (tb[NFAV_P_FALLBACKS]) {
 		struct nlattr *fb[NFAV_REASON_MAX + 1];
 

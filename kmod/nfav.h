@@ -65,6 +65,8 @@ struct nfav_proto_config {
 	u32 scan_timeout;			/* seconds */
 	u32 max_size;				/* KiB */
 	u8 fallback[__NFAV_REASON_MAX];		/* enum nfav_action */
+	u8 notify;				/* enum nfav_notify */
+	char message[NFAV_MESSAGE_MAX + 1];	/* custom notice text */
 };
 
 /* Immutable once published; replaced whole under nfav_net.config_lock. */

@@ -569,7 +569,7 @@ static bool nfav_kill_replace(struct nfav_flow *flow, struct nfav_object *obj,
 			      struct nfav_pkts *p)
 {
 	struct nfav_flow_dir *d = &flow->dir[NFAV_SIDE_SERVER];
-	const size_t size = 4096;
+	const size_t size = 8192;
 	struct nfav_seg *seg;
 	bool sent = false;
 	u32 seq, pre;
@@ -607,7 +607,7 @@ static bool nfav_kill_replace(struct nfav_flow *flow, struct nfav_object *obj,
 static bool nfav_kill_answer(struct nfav_flow *flow, struct nfav_object *obj,
 			     struct nfav_pkts *p)
 {
-	const size_t size = 4096;
+	const size_t size = 8192;
 	bool sent = false;
 	char *buf;
 	int len;
