@@ -83,6 +83,8 @@ static const struct nla_policy nfav_proto_policy[NFAV_P_MAX + 1] = {
 						   NFAV_NOTIFY_MAX),
 	[NFAV_P_MESSAGE]	= { .type = NLA_NUL_STRING,
 				    .len = NFAV_MESSAGE_MAX },
+	[NFAV_P_TRICKLE_TIMEOUT] = NLA_POLICY_MAX(NLA_U32,
+						  NFAV_TRICKLE_TIMEOUT_MAX),
 };
 
 /* NFAV_A_PROTOS: member type enum nfav_proto. */
@@ -380,6 +382,7 @@ static size_t nfav_config_size(void)
 		       nla_total_size(0) +			/* fallbacks */
 		       NFAV_REASON_MAX * nla_total_size(sizeof(u8)) +
 		       nla_total_size(sizeof(u8)) +		/* notify */
+		       nla_total_size(sizeof(u32)) +		/* trickle */
 		       nla_total_size(NFAV_MESSAGE_MAX + 1);	/* message */
 
 	return 5 * nla_total_size(sizeof(u32)) +
@@ -401,6 +404,7 @@ static int nfav_put_proto_config(struct sk_buff *skb, unsigned int proto,
 	    nla_put_u32(skb, NFAV_P_SCAN_TIMEOUT, pc->scan_timeout) ||
 	    nla_put_u32(skb, NFAV_P_MAX_SIZE, pc->max_size) ||
 	    nla_put_u8(skb, NFAV_P_NOTIFY_TYPE, pc->notify) ||
+	    nla_put_u32(skb, NFAV_P_TRICKLE_TIMEOUT, pc->trickle_timeout) ||
 	    nla_put_string(skb, NFAV_P_MESSAGE, pc->message))
 		goto cancel;
 
@@ -549,6 +553,8 @@ static int nfav_parse_proto(struct nfav_proto_config *pc, unsigned int proto,
 		pc->max_size = nla_get_u32(tb[NFAV_P_MAX_SIZE]);
 	if (tb[NFAV_P_NOTIFY_TYPE])
 		pc->notify = nla_get_u8(tb[NFAV_P_NOTIFY_TYPE]);
+	if (tb[NFAV_P_TRICKLE_TIMEOUT])
+		pc->trickle_timeout = nla_get_u32(tb[NFAV_P_TRICKLE_TIMEOUT]);
 	if (tb[NFAV_P_MESSAGE])
 		nla_strscpy(pc->message, tb[NFAV_P_MESSAGE],
 			    sizeof(pc->message));

@@ -66,6 +66,7 @@ struct nfav_proto_config {
 	u32 max_size;				/* KiB */
 	u8 fallback[__NFAV_REASON_MAX];		/* enum nfav_action */
 	u8 notify;				/* enum nfav_notify */
+	u32 trickle_timeout;			/* seconds, 0 = off */
 	char message[NFAV_MESSAGE_MAX + 1];	/* custom notice text */
 };
 
@@ -221,6 +222,7 @@ struct nfav_object {
 	bool ended_sent;
 	u32 msg_start;			/* sequence of the message's first byte */
 	u32 end_seq;			/* one past the last byte, once ended */
+	unsigned long begun;		/* jiffies */
 	u64 size;			/* content bytes seen */
 	/* Data message being filled (under the flow lock). */
 	struct sk_buff *tx;

@@ -346,6 +346,7 @@ struct nfav_object *nfav_object_begin(struct nfav_flow *flow,
 	obj->flow = flow;
 	obj->side = side;
 	obj->msg_start = d->msg_start;
+	obj->begun = jiffies;
 	obj->fully_held = !nfav_seq_after(d->released, d->msg_start);
 	timer_setup(&obj->timer, nfav_object_timeout, 0);
 	strscpy(obj->name, meta->name, sizeof(obj->name));

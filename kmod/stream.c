@@ -108,6 +108,34 @@ static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
 			       struct nfav_seg *seg, struct list_head *to,
 			       u8 where);
 
+static void nfav_stall_arm(struct nfav_flow *flow);
+
+/* Jiffies at which @d's oldest undecided object starts trickling, or 0. */
+static unsigned long nfav_trickle_deadline(struct nfav_flow *flow,
+					   struct nfav_flow_dir *d)
+{
+	struct nfav_object *obj;
+	u32 tt;
+
+	if (d->trickle)
+		return 0;
+	rcu_read_lock();
+	tt = nfav_config_rcu(flow->nn)->proto[flow->proto].trickle_timeout;
+	rcu_read_unlock();
+	if (!tt)
+		return 0;
+	list_for_each_entry(obj, &d->objects, list)
+		if (obj->decision == NFAV_DECIDE_NONE)
+			return (obj->begun + tt * HZ) | 1;
+	return 0;
+}
+
+static bool nfav_stall_suspect(const struct nfav_flow_dir *d)
+{
+	return d->ra.held_bytes >= NFAV_STALL_MIN_SEGS * d->mss &&
+	       !d->trickle && (d->cur || (d->in_msg && !d->msg_has_object));
+}
+
 static void nfav_stall_timeout(struct timer_list *t)
 {
 	struct nfav_flow *flow = from_timer(flow, t, stall_timer);
@@ -117,10 +145,17 @@ static void nfav_stall_timeout(struct timer_list *t)
 	spin_lock_bh(&flow->lock);
 	for (int i = 0; i < 2 && flow->state == NFAV_FLOW_ACTIVE; i++) {
 		struct nfav_flow_dir *d = &flow->dir[i];
+		unsigned long dl = nfav_trickle_deadline(flow, d);
 
-		if (d->ra.held_bytes >= NFAV_STALL_MIN_SEGS * d->mss)
+		if (dl && time_after_eq(jiffies, dl)) {
+			/* Held too long: keep the client alive. */
+			d->trickle = true;
+			nfav_stream_release(flow, i, &p);
+		} else if (nfav_stall_suspect(d)) {
 			nfav_stream_stalled(flow, i, false, &p);
+		}
 	}
+	nfav_stall_arm(flow);
 	spin_unlock_bh(&flow->lock);
 	nfav_pkts_flush(&p, true);
 	nfav_flow_put(flow);
@@ -144,18 +179,24 @@ void nfav_stream_stop(struct nfav_flow *flow)
 /* (Re)arm the stall timer while a direction holds data of an object. */
 static void nfav_stall_arm(struct nfav_flow *flow)
 {
-	bool holding = false;
+	unsigned long expires = 0, dl;
 
-	for (int i = 0; i < 2; i++) {
-		const struct nfav_flow_dir *d = &flow->dir[i];
-
-		holding |= d->ra.held_bytes >= NFAV_STALL_MIN_SEGS * d->mss &&
-			   !d->trickle &&
-			   (d->cur || (d->in_msg && !d->msg_has_object));
-	}
-	if (!holding || flow->state != NFAV_FLOW_ACTIVE)
+	if (flow->state != NFAV_FLOW_ACTIVE)
 		return;
-	if (!mod_timer(&flow->stall_timer, jiffies + NFAV_STALL_TIMEOUT))
+	for (int i = 0; i < 2; i++) {
+		struct nfav_flow_dir *d = &flow->dir[i];
+
+		dl = nfav_trickle_deadline(flow, d);
+		if (dl && (!expires || time_before(dl, expires)))
+			expires = dl;
+		dl = jiffies + NFAV_STALL_TIMEOUT;
+		if (nfav_stall_suspect(d) &&
+		    (!expires || time_before(dl, expires)))
+			expires = dl;
+	}
+	if (!expires)
+		return;
+	if (!mod_timer(&flow->stall_timer, expires))
 		refcount_inc(&flow->refcnt);
 }
 

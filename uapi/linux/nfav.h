@@ -55,6 +55,9 @@
  *				blocked transfer is told
  *	NFAV_P_MESSAGE		string, at most NFAV_MESSAGE_MAX characters,
  *				added to the notice page ("" for none)
+ *	NFAV_P_TRICKLE_TIMEOUT	u32, seconds (0 to NFAV_TRICKLE_TIMEOUT_MAX,
+ *				0 = off): an object held this long without a
+ *				verdict is trickled (all but its tail released)
  *
  * NFAV_CMD_SET_CONFIG: doit.  Takes any subset of the attributes that
  *	NFAV_CMD_GET_CONFIG returns; absent attributes keep their value.  The
@@ -145,6 +148,7 @@
 #define NFAV_NAME_MAX		256	/* object names and URLs, with NUL */
 #define NFAV_VIRUS_MAX		128	/* signature names, with NUL */
 #define NFAV_MESSAGE_MAX	512	/* custom notice text, without NUL */
+#define NFAV_TRICKLE_TIMEOUT_MAX 600
 
 enum nfav_cmd {
 	NFAV_CMD_UNSPEC,
@@ -213,6 +217,7 @@ enum nfav_proto_attr {
 	NFAV_P_STATS,			/* nest of NFAV_S_* */
 	NFAV_P_NOTIFY_TYPE,		/* u8 enum nfav_notify */
 	NFAV_P_MESSAGE,			/* string, <= NFAV_MESSAGE_MAX chars */
+	NFAV_P_TRICKLE_TIMEOUT,		/* u32, seconds, 0 = off */
 	__NFAV_P_MAX
 };
 #define NFAV_P_MAX (__NFAV_P_MAX - 1)
