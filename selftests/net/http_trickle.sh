@@ -18,6 +18,9 @@ tar -cf "$SCRATCH/www/tail-infected.tar" -C "$SCRATCH" rnd.bin -C "$SCRATCH/www"
 full=$(fsize "$SCRATCH/www/r10k")
 tfull=$(fsize "$SCRATCH/www/tail-infected.tar")
 
+# One TCP segment per skb from the server, so that "all but the tail" is
+# more than nothing.
+check "server sends one segment per skb" ip -n srv link set veth0 gso_max_segs 1
 check "scan-timeout 60 (the daemon will be stopped)" nfavctl set http scan-timeout 60
 [ "$(jget "$(config_json)" protocols http trickle_timeout)" = 0 ]
 result "trickle-timeout is off by default" $? "config: $(config_json)"
