@@ -44,6 +44,7 @@ static struct nla_policy proto_policy[NFAV_P_MAX + 1] = {
 	[NFAV_P_MAX_SIZE]	= { .type = NLA_U32 },
 	[NFAV_P_FALLBACKS]	= { .type = NLA_NESTED },
 	[NFAV_P_STATS]		= { .type = NLA_NESTED },
+	[NFAV_P_NOTIFY_TYPE]	= { .type = NLA_U8 },
 };
 
 static struct nla_policy flow_policy[NFAV_F_MAX + 1] = {
@@ -195,6 +196,14 @@ static int parse_proto_config(const struct nlattr *nest,
 	if (tb[NFAV_P_MAX_SIZE]) {
 		pc->have |= PCFG_MAX_SIZE;
 		pc->max_size = nla_get_u32(tb[NFAV_P_MAX_SIZE]);
+	}
+	if (tb[NFAV_P_NOTIFY_TYPE]) {
+		pc->have |= PCFG_NOTIFY_TYPE;
+		pc->notify_type = nla_get_u8(tb[NFAV_P_NOTIFY_TYPE]);
+	}
+	if (tb[NFAV_P_MESSAGE]) {
+		pc->have |= PCFG_MESSAGE;
+		get_str(pc->message, sizeof(pc->message), tb[NFAV_P_MESSAGE]);
 	}
 	if (tb[NFAV_P_FALLBACKS] &&
 	    parse_fallbacks(tb[NFAV_P_FALLBACKS], pc->fallback))
@@ -478,6 +487,12 @@ static int put_proto_config(struct nl_msg *msg, int proto,
 		return -1;
 	if ((pc->have & PCFG_MAX_SIZE) &&
 	    nla_put_u32(msg, NFAV_P_MAX_SIZE, pc->max_size))
+		return -1;
+	if ((pc->have & PCFG_NOTIFY_TYPE) &&
+	    nla_put_u8(msg, NFAV_P_NOTIFY_TYPE, pc->notify_type))
+		return -1;
+	if ((pc->have & PCFG_MESSAGE) &&
+	    nla_put_string(msg, NFAV_P_MESSAGE, pc->message))
 		return -1;
 	for (r = 1; r <= NFAV_REASON_MAX; r++)
 		if (pc->fallback[r])

@@ -34,6 +34,11 @@ static const char *const action_names[NFAV_ACTION_MAX + 1] = {
 	[NFAV_ACTION_BLOCK] = "block",
 };
 
+static const char *const notify_names[NFAV_NOTIFY_MAX + 1] = {
+	[NFAV_NOTIFY_MESSAGE] = "message",
+	[NFAV_NOTIFY_PROTOCOL_ONLY] = "protocol-only",
+};
+
 static const char *const event_names[NFAV_EVENT_MAX + 1] = {
 	[NFAV_EVENT_DETECTION] = "detection",
 	[NFAV_EVENT_FALLBACK] = "fallback",
@@ -98,6 +103,16 @@ const char *action_name(unsigned int v)
 int action_lookup(const char *name)
 {
 	return lookup(action_names, ARRAY_SIZE(action_names), name);
+}
+
+const char *notify_name(unsigned int v)
+{
+	return name_of(notify_names, ARRAY_SIZE(notify_names), v);
+}
+
+int notify_lookup(const char *name)
+{
+	return lookup(notify_names, ARRAY_SIZE(notify_names), name);
 }
 
 const char *event_name(unsigned int v)

@@ -119,6 +119,8 @@ static const char *const proto_attr_names[NFAV_P_MAX + 1] = {
 	[NFAV_P_SCAN_TIMEOUT] = "scan-timeout",
 	[NFAV_P_MAX_SIZE] = "max-size",
 	[NFAV_P_FALLBACKS] = "fallback",
+	[NFAV_P_NOTIFY_TYPE] = "notify-type",
+	[NFAV_P_MESSAGE] = "message",
 };
 
 /* The attribute of the list [attrs, attrs + len) that contains offset off. */

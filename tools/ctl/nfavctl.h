@@ -62,6 +62,8 @@ const char *reason_name(unsigned int reason);
 int reason_lookup(const char *name);
 const char *action_name(unsigned int action);
 int action_lookup(const char *name);
+const char *notify_name(unsigned int notify);
+int notify_lookup(const char *name);
 const char *event_name(unsigned int event);
 const char *flow_state_name(unsigned int state);
 const char *direction_name(unsigned int dir);
@@ -97,6 +99,8 @@ enum {
 	PCFG_PORTS		= 1 << 1,
 	PCFG_SCAN_TIMEOUT	= 1 << 2,
 	PCFG_MAX_SIZE		= 1 << 3,
+	PCFG_NOTIFY_TYPE	= 1 << 4,
+	PCFG_MESSAGE		= 1 << 5,
 };
 
 struct nfav_proto_config {
@@ -107,6 +111,8 @@ struct nfav_proto_config {
 	uint16_t ports[NFAV_MAX_PORTS];
 	uint32_t scan_timeout;
 	uint32_t max_size;
+	uint8_t notify_type;		/* enum nfav_notify */
+	char message[NFAV_MESSAGE_MAX + 1];	/* "" for none */
 	/* 0 (NFAV_ACTION_UNSPEC) means "not sent" / "not to be changed". */
 	uint8_t fallback[NFAV_REASON_MAX + 1];
 };

@@ -124,6 +124,31 @@ static int parse_fallback(const char *reason, const char *action,
 	return EXIT_OK;
 }
 
+/*
+ * The custom notice text: at most NFAV_MESSAGE_MAX bytes and no control
+ * characters (the kernel puts it, HTML-escaped, into the notice page).
+ */
+static int parse_message(const char *s, struct nfav_proto_config *pc)
+{
+	const unsigned char *p;
+	size_t len = strlen(s);
+
+	if (len > NFAV_MESSAGE_MAX) {
+		err_msg("message must be at most %d bytes, got %zu",
+			NFAV_MESSAGE_MAX, len);
+		return EXIT_USAGE;
+	}
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			err_msg("message: control character 0x%02x at byte %zu is not allowed",
+				*p, (size_t)(p - (const unsigned char *)s) + 1);
+			return EXIT_USAGE;
+		}
+	}
+	memcpy(pc->message, s, len + 1);
+	return EXIT_OK;
+}
+
 static bool once(unsigned int *have, unsigned int bit, const char *key)
 {
 	if (*have & bit) {
@@ -189,10 +214,11 @@ static int parse_proto(const char *proto, int argc, char **argv,
 		key = argv[i];
 		if (strcmp(key, "enabled") && strcmp(key, "ports") &&
 		    strcmp(key, "scan-timeout") && strcmp(key, "max-size") &&
-		    strcmp(key, "fallback")) {
+		    strcmp(key, "fallback") && strcmp(key, "notify-type") &&
+		    strcmp(key, "message")) {
 			err_msg("set %s: unknown keyword \"%s\" (expected %s)",
 				proto, key,
-				"enabled, ports, scan-timeout, max-size or fallback");
+				"enabled, ports, scan-timeout, max-size, fallback, notify-type or message");
 			return EXIT_USAGE;
 		}
 		if (!strcmp(key, "fallback") && i + 2 >= argc) {
@@ -238,6 +264,22 @@ static int parse_proto(const char *proto, int argc, char **argv,
 			    parse_u32(key, argv[i + 1], &v))
 				return EXIT_USAGE;
 			pc->max_size = v;
+		} else if (!strcmp(key, "notify-type")) {
+			if (!once(&pc->have, PCFG_NOTIFY_TYPE, key))
+				return EXIT_USAGE;
+			ret = notify_lookup(argv[i + 1]);
+			if (ret < 1) {
+				err_msg("notify-type must be message or protocol-only, got \"%s\"",
+					argv[i + 1]);
+				return EXIT_USAGE;
+			}
+			pc->notify_type = (uint8_t)ret;
+		} else if (!strcmp(key, "message")) {
+			if (!once(&pc->have, PCFG_MESSAGE, key))
+				return EXIT_USAGE;
+			ret = parse_message(argv[i + 1], pc);
+			if (ret)
+				return ret;
 		} else {
 			ret = parse_fallback(argv[i + 1], argv[i + 2], pc);
 			if (ret)

@@ -170,6 +170,10 @@ static void print_config_json(const struct nfav_config *cfg)
 			json_u64("scan_timeout", pc->scan_timeout);
 		if (pc->have & PCFG_MAX_SIZE)
 			json_u64("max_size", pc->max_size);
+		if (pc->have & PCFG_NOTIFY_TYPE)
+			json_str("notify_type", notify_name(pc->notify_type));
+		if (pc->have & PCFG_MESSAGE)
+			json_str("message", pc->message);
 		json_obj_open("fallbacks");
 		for (r = 1; r <= NFAV_REASON_MAX; r++)
 			if (pc->fallback[r])
@@ -239,9 +243,20 @@ void print_config(const struct nfav_config *cfg)
 			printf("%s scan-timeout %us", sep, pc->scan_timeout);
 			sep = ",";
 		}
-		if (pc->have & PCFG_MAX_SIZE)
+		if (pc->have & PCFG_MAX_SIZE) {
 			printf("%s max-size %u KiB", sep, pc->max_size);
+			sep = ",";
+		}
+		if (pc->have & PCFG_NOTIFY_TYPE)
+			printf("%s notify-type %s", sep,
+			       notify_name(pc->notify_type));
 		putchar('\n');
+		if ((pc->have & PCFG_MESSAGE) && pc->message[0]) {
+			fputs("  message ", stdout);
+			fput_text_string(stdout, pc->message,
+					 strlen(pc->message));
+			putchar('\n');
+		}
 		for (r = 1; r <= NFAV_REASON_MAX; r++)
 			if (pc->fallback[r])
 				printf("  fallback %s %s\n", reason_name(r),

@@ -78,15 +78,17 @@ expect() {
 usage_error() {
 	msg=$1
 	shift
+	# The arguments in the test name, control characters shown as "?".
+	args=$(printf '%s' "$*" | LC_ALL=C tr '\000-\037\177' '?')
 	run "$CTL" "$@"
 	if [ "$rc" != 2 ]; then
-		fail "nfavctl $*: exit $rc, expected 2"
+		fail "nfavctl $args: exit $rc, expected 2"
 	elif [ -s "$tmp/out" ]; then
-		fail "nfavctl $*: wrote to stdout"
+		fail "nfavctl $args: wrote to stdout"
 	elif [ "$(head -n 1 "$tmp/err")" != "nfavctl: $msg" ]; then
-		fail "nfavctl $*: message is not \"nfavctl: $msg\""
+		fail "nfavctl $args: message is not \"nfavctl: $msg\""
 	else
-		pass "nfavctl $*: usage error"
+		pass "nfavctl $args: usage error"
 	fi
 }
 
@@ -138,7 +140,8 @@ done
 has out "Exit status: 0 success, 1 the operation failed, 2 usage error," \
 	"usage documents the exit codes"
 for w in "show status|config|stats|flows" "set global" "set PROTO" \
-	"stats clear" "monitor" "too-many-requests" "log-and-permit"; do
+	"stats clear" "monitor" "too-many-requests" "log-and-permit" \
+	"notify-type message|protocol-only" "message TEXT"; do
 	has out "$w" "usage mentions $w"
 done
 expect 0 "nfavctl --version" "$CTL" --version
@@ -175,7 +178,8 @@ usage_error 'flow-timeout given twice' set global flow-timeout 5 flow-timeout 6
 usage_error 'hold-limit: "1.5" is not a number' set global hold-limit 1.5
 usage_error 'mem-limit: "+5" is not a number' set global mem-limit +5
 usage_error 'max-requests: " 5" is not a number' set global max-requests " 5"
-usage_error 'set http: unknown keyword "enable" (expected enabled, ports, scan-timeout, max-size or fallback)' set http enable yes
+usage_error 'set http: unknown keyword "enable" (expected enabled, ports, scan-timeout, max-size, fallback, notify-type or message)' set http enable yes
+usage_error 'set http: unknown keyword "notify" (expected enabled, ports, scan-timeout, max-size, fallback, notify-type or message)' set http notify message
 usage_error 'enabled must be yes or no, got "on"' set http enabled on
 usage_error 'enabled needs a value' set http enabled
 usage_error 'scan-timeout must be 1-1800 seconds, got 0' set http scan-timeout 0
@@ -200,6 +204,25 @@ usage_error 'fallback timeout: unknown action "drop" (expected one of: permit, l
 	set http fallback timeout drop
 usage_error 'fallback timeout given twice' set pop3 fallback timeout block fallback timeout permit
 usage_error 'scan-timeout must be 1-1800 seconds, got 0' -j set imap enabled yes scan-timeout 0
+usage_error 'notify-type must be message or protocol-only, got "page"' set http notify-type page
+usage_error 'notify-type must be message or protocol-only, got "Message"' set http notify-type Message
+usage_error 'notify-type must be message or protocol-only, got ""' set http notify-type ""
+usage_error 'notify-type needs a value' set http notify-type
+usage_error 'notify-type given twice' set http notify-type message notify-type protocol-only
+usage_error 'message needs a value' set http message
+usage_error 'message given twice' set http message a message b
+usage_error 'message given twice' set http message "" enabled yes message ""
+msg512=$(printf '%512s' '' | tr ' ' x)
+usage_error 'message must be at most 512 bytes, got 513' set http message "${msg512}y"
+# 171 three-byte characters: 171 characters but 513 bytes.
+usage_error 'message must be at most 512 bytes, got 513' set http message \
+	"$(i=0; while [ $i -lt 171 ]; do printf '\342\202\254'; i=$((i + 1)); done)"
+usage_error 'message: control character 0x0a at byte 4 is not allowed' set http message "one
+two"
+usage_error 'message: control character 0x09 at byte 1 is not allowed' set http message "$(printf '\tx')"
+usage_error 'message: control character 0x1b at byte 3 is not allowed' set http message "$(printf 'ab\033[31m')"
+usage_error 'message: control character 0x7f at byte 2 is not allowed' set http message "$(printf 'a\177')"
+usage_error 'message: control character 0x0d at byte 2 is not allowed' set ftp notify-type message message "$(printf 'a\rb')"
 
 # --- the nfav family is absent on this host: exit 3 ------------------------
 if [ -d /sys/module/nfav ]; then
@@ -246,9 +269,25 @@ expect 0 "config text" "$MODEL" config
 clean_output "config text"
 has out "global: max-flows 65536, flow-timeout 300s, hold-limit 262144 bytes, mem-limit 65536 KiB, max-requests 4000" \
 	"config: global line"
-has out "http: enabled, ports 80,8080, scan-timeout 180s, max-size 10000 KiB" \
-	"config: http line"
-has out "ftp: disabled, ports 80,8080" "config: ftp line"
+if grep -qx "http: enabled, ports 80,8080, scan-timeout 180s, max-size 10000 KiB, notify-type message" "$tmp/out"; then
+	pass "config: http line"
+else
+	fail "config: http line"
+fi
+has out "ftp: disabled, ports 80,8080, scan-timeout 180s, max-size 10000 KiB, notify-type protocol-only" \
+	"config: ftp line"
+has out "smtp: disabled, ports 80,8080, scan-timeout 180s, max-size 10000 KiB, notify-type unknown" \
+	"config: notify type from a newer module"
+if [ "$(sed -n 3p "$tmp/out")" = "  message \"Say \\\"no\\\" to C:\\\\virus <b>&amp;</b> 'x' $(printf '\303\274')\"" ]; then
+	pass "config: message line, escaped, after the protocol line"
+else
+	fail "config: message line"
+fi
+if [ "$(grep -c '^  message ' "$tmp/out")" = 1 ]; then
+	pass "config: no message line for an empty message"
+else
+	fail "config: message line count"
+fi
 has out "  fallback engine-not-ready log-and-permit" "config: fallback line"
 if [ "$(grep -c '^  fallback ' "$tmp/out")" = 45 ]; then
 	pass "config: 9 fallbacks for each of 5 protocols"
@@ -273,7 +312,14 @@ assert h["enabled"] is True and h["ports"] == [80, 8080]
 assert h["scan_timeout"] == 180 and h["max_size"] == 10000
 assert list(h["fallbacks"]) == reasons
 assert h["fallbacks"]["engine-not-ready"] == "log-and-permit"
-assert d["protocols"]["ftp"]["enabled"] is False'
+assert h["notify_type"] == "message"
+assert h["message"] == "Say \"no\" to C:\\virus <b>&amp;</b> \x27x\x27 \u00fc", h["message"]
+assert list(h) == ["enabled", "ports", "scan_timeout", "max_size",
+ "notify_type", "message", "fallbacks"], list(h)
+f = d["protocols"]["ftp"]
+assert f["enabled"] is False
+assert f["notify_type"] == "protocol-only" and f["message"] == ""
+assert d["protocols"]["smtp"]["notify_type"] == "unknown"'
 expect 0 "config with http only" "$MODEL" -j config-http
 json_ok "config with http only" 'assert list(d["protocols"]) == ["http"]'
 expect 0 "config pretty JSON" "$MODEL" -p config
@@ -373,6 +419,35 @@ expect 0 "set global round trip" "$MODEL" -j set global max-flows 4294967295 \
 json_ok "set global round trip" '
 assert d == {"max_flows": 4294967295, "flow_timeout": 60, "hold_limit": 1,
  "mem_limit": 2, "max_requests": 3, "protocols": {}}, d'
+expect 0 "set notify-type and message" "$MODEL" -j set http notify-type protocol-only \
+	message 'Virus? Call "IT" at <x1234> & C:\path' fallback timeout block
+json_ok "set notify-type and message" '
+assert d["protocols"] == {"http": {"notify_type": "protocol-only",
+ "message": "Virus? Call \"IT\" at <x1234> & C:\\path",
+ "fallbacks": {"timeout": "block"}}}, d'
+expect 0 "set notify-type and message, text" "$MODEL" set http notify-type message \
+	message 'Virus? Call "IT" at <x1234> & C:\path'
+if [ "$(cat "$tmp/out")" = 'http: notify-type message
+  message "Virus? Call \"IT\" at <x1234> & C:\\path"' ]; then
+	pass "set notify-type and message, text: exact output"
+else
+	fail "set notify-type and message, text: exact output"
+fi
+expect 0 "set an empty message" "$MODEL" -j set smtp message ""
+json_ok "set an empty message" '
+assert d["protocols"] == {"smtp": {"message": "", "fallbacks": {}}}, d'
+expect 0 "set an empty message, text" "$MODEL" set smtp message ""
+if [ "$(cat "$tmp/out")" = "smtp:" ]; then
+	pass "set an empty message, text: no message line"
+else
+	fail "set an empty message, text: no message line"
+fi
+expect 0 "set a 512-byte message" "$MODEL" -j set http message "$msg512"
+json_ok "set a 512-byte message" '
+assert d["protocols"]["http"]["message"] == "x" * 512'
+expect 0 "set a UTF-8 message" "$MODEL" -j set http message "$(printf 'Gr\303\274\303\237e \342\202\254')"
+json_ok "set a UTF-8 message" '
+assert d["protocols"]["http"]["message"] == "Gr\u00fc\u00dfe \u20ac"'
 expect 0 "set 16 ports" "$MODEL" -j set imap ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,65535
 json_ok "set 16 ports" 'assert d["protocols"]["imap"]["ports"][-1] == 65535'
 
@@ -391,6 +466,11 @@ else
 fi
 expect 0 "attribute offset naming" "$MODEL" offset-enabled
 has out "http enabled" "offset of http enabled is named"
+expect 0 "attribute offset naming: notify-type" "$MODEL" offset-notify-type
+has out "http notify-type" "offset of http notify-type is named"
+expect 1 "kernel error in the message" "$MODEL" extack-message
+has err "nfavctl: kernel: message too long" "extack: message error text"
+has err "nfavctl: the kernel rejected: http message" "extack: offending message"
 
 # --- request/reply plumbing against a real kernel family (nlctrl) -----------
 expect 0 "nlctrl doit: reply then ack" "$MODEL" nlctrl-doit

@@ -7,7 +7,8 @@
  *
  *   test-model [-j|-p] KIND
  *   test-model [-j|-p] set ARGS...     set_parse_args + config_put + parse
- *   test-model extack|extack-eperm|extack-fallback|offset-enabled
+ *   test-model extack|extack-eperm|extack-fallback|extack-message
+ *   test-model offset-enabled|offset-notify-type
  *   test-model nlctrl-doit|nlctrl-dump|nlctrl-einval|nlctrl-enoent
  *   test-model listen       monitor loop on nlctrl "notify" until a signal
  *
@@ -65,6 +66,10 @@ static struct nl_msg *build_status(bool daemon)
 	return msg;
 }
 
+/* A custom notice text with everything that needs escaping somewhere. */
+static const char notice[] =
+	"Say \"no\" to C:\\virus <b>&amp;</b> 'x' \xc3\xbc";
+
 static struct nl_msg *build_config(int nprotos, bool odd_ports)
 {
 	static const uint16_t ports[] = { 80, 8080 };
@@ -85,6 +90,12 @@ static struct nl_msg *build_config(int nprotos, bool odd_ports)
 			ports);
 		nla_put_u32(msg, NFAV_P_SCAN_TIMEOUT, 180);
 		nla_put_u32(msg, NFAV_P_MAX_SIZE, 10000);
+		nla_put_u8(msg, NFAV_P_NOTIFY_TYPE,
+			   i == NFAV_PROTO_FTP ? NFAV_NOTIFY_PROTOCOL_ONLY :
+			   i == NFAV_PROTO_SMTP ? NFAV_NOTIFY_MAX + 1 :
+			   NFAV_NOTIFY_MESSAGE);
+		nla_put_string(msg, NFAV_P_MESSAGE,
+			       i == NFAV_PROTO_HTTP ? notice : "");
 		fb = nla_nest_start(msg, NLA_F_NESTED | NFAV_P_FALLBACKS);
 		for (r = 1; r <= NFAV_REASON_MAX; r++)
 			nla_put_u8(msg, r, r == NFAV_REASON_ENGINE_NOT_READY ?
@@ -210,8 +221,9 @@ static struct nl_msg *build_event(int kind)
 static int run_extack(int error, int target, const char *text, bool done)
 {
 	static char *args[] = { "set", "http", "enabled", "yes",
-				"scan-timeout", "5", "fallback", "timeout",
-				"block", NULL };
+				"scan-timeout", "5", "notify-type",
+				"protocol-only", "message", "hello",
+				"fallback", "timeout", "block", NULL };
 	struct nfav_config cfg;
 	struct nl_msg *sent, *err;
 	struct nlmsghdr *sh, *eh;
@@ -220,7 +232,7 @@ static int run_extack(int error, int target, const char *text, bool done)
 	uint32_t off = 0;
 	int rem, rem2, rem3, ret;
 
-	if (set_parse_args(9, args, &cfg))
+	if (set_parse_args((int)ARRAY_SIZE(args) - 1, args, &cfg))
 		return EXIT_FAIL;
 	sent = new_msg(NFAV_CMD_SET_CONFIG);
 	config_put(sent, &cfg);
@@ -382,6 +394,11 @@ int main(int argc, char **argv)
 		return run_extack(-ERANGE, -1, "bad action", false);
 	if (!strcmp(kind, "offset-enabled"))
 		return run_extack(-EINVAL, NFAV_P_ENABLED, NULL, true);
+	if (!strcmp(kind, "offset-notify-type"))
+		return run_extack(-EINVAL, NFAV_P_NOTIFY_TYPE, NULL, true);
+	if (!strcmp(kind, "extack-message"))
+		return run_extack(-EINVAL, NFAV_P_MESSAGE,
+				  "message too long", false);
 
 	if (!strcmp(kind, "status") || !strcmp(kind, "status-nodaemon")) {
 		msg[0] = build_status(!strcmp(kind, "status"));
