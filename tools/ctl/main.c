@@ -18,7 +18,7 @@ void usage(FILE *f)
 	      "  show status|config|stats|flows\n"
 	      "  set global [max-flows N] [flow-timeout SECONDS] [hold-limit BYTES]\n"
 	      "             [mem-limit KIB] [max-requests N]\n"
-	      "  set PROTO [enabled yes|no] [ports P[,P...]] [scan-timeout 1-1800]\n"
+	      "  set PROTO [enabled yes|no] [ports P[,P...]] [scan-timeout 1-1800] [trickle-timeout 0-600]\n"
 	      "            [max-size KIB] [notify-type message|protocol-only]\n"
 	      "            [message TEXT] [fallback REASON ACTION]...\n"
 	      "  stats clear\n"

@@ -41,6 +41,7 @@ static struct nla_policy top_policy[NFAV_A_MAX + 1] = {
 static struct nla_policy proto_policy[NFAV_P_MAX + 1] = {
 	[NFAV_P_ENABLED]	= { .type = NLA_U8 },
 	[NFAV_P_SCAN_TIMEOUT]	= { .type = NLA_U32 },
+	[NFAV_P_TRICKLE_TIMEOUT] = { .type = NLA_U32 },
 	[NFAV_P_MAX_SIZE]	= { .type = NLA_U32 },
 	[NFAV_P_FALLBACKS]	= { .type = NLA_NESTED },
 	[NFAV_P_STATS]		= { .type = NLA_NESTED },
@@ -192,6 +193,10 @@ static int parse_proto_config(const struct nlattr *nest,
 	if (tb[NFAV_P_SCAN_TIMEOUT]) {
 		pc->have |= PCFG_SCAN_TIMEOUT;
 		pc->scan_timeout = nla_get_u32(tb[NFAV_P_SCAN_TIMEOUT]);
+	}
+	if (tb[NFAV_P_TRICKLE_TIMEOUT]) {
+		pc->have |= PCFG_TRICKLE_TIMEOUT;
+		pc->trickle_timeout = nla_get_u32(tb[NFAV_P_TRICKLE_TIMEOUT]);
 	}
 	if (tb[NFAV_P_MAX_SIZE]) {
 		pc->have |= PCFG_MAX_SIZE;
@@ -481,6 +486,9 @@ static int put_proto_config(struct nl_msg *msg, int proto,
 	if ((pc->have & PCFG_PORTS) &&
 	    nla_put(msg, NFAV_P_PORTS, pc->nports * sizeof(uint16_t),
 		    pc->ports))
+		return -1;
+	if ((pc->have & PCFG_TRICKLE_TIMEOUT) &&
+	    nla_put_u32(msg, NFAV_P_TRICKLE_TIMEOUT, pc->trickle_timeout))
 		return -1;
 	if ((pc->have & PCFG_SCAN_TIMEOUT) &&
 	    nla_put_u32(msg, NFAV_P_SCAN_TIMEOUT, pc->scan_timeout))

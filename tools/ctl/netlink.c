@@ -117,6 +117,7 @@ static const char *const proto_attr_names[NFAV_P_MAX + 1] = {
 	[NFAV_P_ENABLED] = "enabled",
 	[NFAV_P_PORTS] = "ports",
 	[NFAV_P_SCAN_TIMEOUT] = "scan-timeout",
+	[NFAV_P_TRICKLE_TIMEOUT] = "trickle-timeout",
 	[NFAV_P_MAX_SIZE] = "max-size",
 	[NFAV_P_FALLBACKS] = "fallback",
 	[NFAV_P_NOTIFY_TYPE] = "notify-type",

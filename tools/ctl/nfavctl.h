@@ -101,6 +101,7 @@ enum {
 	PCFG_MAX_SIZE		= 1 << 3,
 	PCFG_NOTIFY_TYPE	= 1 << 4,
 	PCFG_MESSAGE		= 1 << 5,
+	PCFG_TRICKLE_TIMEOUT	= 1 << 6,
 };
 
 struct nfav_proto_config {
@@ -111,6 +112,7 @@ struct nfav_proto_config {
 	uint16_t ports[NFAV_MAX_PORTS];
 	uint32_t scan_timeout;
 	uint32_t max_size;
+	uint32_t trickle_timeout;	/* seconds, 0 = off */
 	uint8_t notify_type;		/* enum nfav_notify */
 	char message[NFAV_MESSAGE_MAX + 1];	/* "" for none */
 	/* 0 (NFAV_ACTION_UNSPEC) means "not sent" / "not to be changed". */

@@ -214,11 +214,12 @@ static int parse_proto(const char *proto, int argc, char **argv,
 		key = argv[i];
 		if (strcmp(key, "enabled") && strcmp(key, "ports") &&
 		    strcmp(key, "scan-timeout") && strcmp(key, "max-size") &&
+		    strcmp(key, "trickle-timeout") &&
 		    strcmp(key, "fallback") && strcmp(key, "notify-type") &&
 		    strcmp(key, "message")) {
 			err_msg("set %s: unknown keyword \"%s\" (expected %s)",
 				proto, key,
-				"enabled, ports, scan-timeout, max-size, fallback, notify-type or message");
+				"enabled, ports, scan-timeout, trickle-timeout, max-size, fallback, notify-type or message");
 			return EXIT_USAGE;
 		}
 		if (!strcmp(key, "fallback") && i + 2 >= argc) {
@@ -259,6 +260,16 @@ static int parse_proto(const char *proto, int argc, char **argv,
 				return EXIT_USAGE;
 			}
 			pc->scan_timeout = v;
+		} else if (!strcmp(key, "trickle-timeout")) {
+			if (!once(&pc->have, PCFG_TRICKLE_TIMEOUT, key) ||
+			    parse_u32(key, argv[i + 1], &v))
+				return EXIT_USAGE;
+			if (v > NFAV_TRICKLE_TIMEOUT_MAX) {
+				err_msg("trickle-timeout must be 0-%d seconds, got %u",
+					NFAV_TRICKLE_TIMEOUT_MAX, v);
+				return EXIT_USAGE;
+			}
+			pc->trickle_timeout = v;
 		} else if (!strcmp(key, "max-size")) {
 			if (!once(&pc->have, PCFG_MAX_SIZE, key) ||
 			    parse_u32(key, argv[i + 1], &v))

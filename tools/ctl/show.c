@@ -168,6 +168,8 @@ static void print_config_json(const struct nfav_config *cfg)
 		}
 		if (pc->have & PCFG_SCAN_TIMEOUT)
 			json_u64("scan_timeout", pc->scan_timeout);
+		if (pc->have & PCFG_TRICKLE_TIMEOUT)
+			json_u64("trickle_timeout", pc->trickle_timeout);
 		if (pc->have & PCFG_MAX_SIZE)
 			json_u64("max_size", pc->max_size);
 		if (pc->have & PCFG_NOTIFY_TYPE)
@@ -241,6 +243,14 @@ void print_config(const struct nfav_config *cfg)
 		}
 		if (pc->have & PCFG_SCAN_TIMEOUT) {
 			printf("%s scan-timeout %us", sep, pc->scan_timeout);
+			sep = ",";
+		}
+		if (pc->have & PCFG_TRICKLE_TIMEOUT) {
+			if (pc->trickle_timeout)
+				printf("%s trickle-timeout %us", sep,
+				       pc->trickle_timeout);
+			else
+				printf("%s trickle-timeout off", sep);
 			sep = ",";
 		}
 		if (pc->have & PCFG_MAX_SIZE) {

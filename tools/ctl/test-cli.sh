@@ -178,12 +178,14 @@ usage_error 'flow-timeout given twice' set global flow-timeout 5 flow-timeout 6
 usage_error 'hold-limit: "1.5" is not a number' set global hold-limit 1.5
 usage_error 'mem-limit: "+5" is not a number' set global mem-limit +5
 usage_error 'max-requests: " 5" is not a number' set global max-requests " 5"
-usage_error 'set http: unknown keyword "enable" (expected enabled, ports, scan-timeout, max-size, fallback, notify-type or message)' set http enable yes
-usage_error 'set http: unknown keyword "notify" (expected enabled, ports, scan-timeout, max-size, fallback, notify-type or message)' set http notify message
+usage_error 'set http: unknown keyword "enable" (expected enabled, ports, scan-timeout, trickle-timeout, max-size, fallback, notify-type or message)' set http enable yes
+usage_error 'set http: unknown keyword "notify" (expected enabled, ports, scan-timeout, trickle-timeout, max-size, fallback, notify-type or message)' set http notify message
 usage_error 'enabled must be yes or no, got "on"' set http enabled on
 usage_error 'enabled needs a value' set http enabled
 usage_error 'scan-timeout must be 1-1800 seconds, got 0' set http scan-timeout 0
 usage_error 'scan-timeout must be 1-1800 seconds, got 1801' set http scan-timeout 1801
+usage_error 'trickle-timeout must be 0-600 seconds, got 601' set http trickle-timeout 601
+usage_error 'trickle-timeout given twice' set http trickle-timeout 1 trickle-timeout 2
 usage_error 'scan-timeout: "3m" is not a number' set http scan-timeout 3m
 usage_error 'scan-timeout given twice' set http scan-timeout 5 scan-timeout 6
 usage_error 'max-size: "big" is not a number' set smtp max-size big
