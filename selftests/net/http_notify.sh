@@ -32,7 +32,7 @@ blocked_page "$SCRATCH/out/long" "$SIG_EICAR" && grep -q "$long" "$SCRATCH/out/l
 result "a 512-character message is on the page" $? "$(page_diag "$SCRATCH/out/long")"
 nfavctl set http message "${long}x" >/dev/null 2>&1
 [ $? = 2 ]
-result "a 513-character message is refused (exit 2)"
+result "a 513-character message is refused (exit 2)" $?
 
 check "set http notify-type protocol-only" nfavctl set http notify-type protocol-only message ''
 fetch "http://$SRV4/eicar.com" "$SCRATCH/out/bare"
