@@ -384,6 +384,22 @@ out_unlock:
 	return verdict;
 }
 
+/* A connection's first SYN (no ACK), as conntrack's NEW state can also be
+ * a connection picked up in the middle.
+ */
+static bool nfav_is_syn(struct sk_buff *skb, u8 pf)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	int thoff;
+
+	thoff = nfav_tcp_offset(skb, pf);
+	if (thoff < 0)
+		return false;
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	return th && th->syn && !th->ack && !th->rst && !th->fin;
+}
+
 static unsigned int nfav_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
@@ -404,6 +420,17 @@ static unsigned int nfav_hook(void *priv, struct sk_buff *skb,
 		ntohs(ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u.tcp.port));
 	nfav_flow_key_init(&key, ct);
 	flow = nfav_flow_lookup(nn, &key);
+	if (flow && unlikely(flow->ct != ct) && ctinfo == IP_CT_NEW &&
+	    nfav_is_syn(skb, state->pf)) {
+		/*
+		 * The same addresses and ports, but a new connection (the
+		 * old conntrack entry is gone): forget the old flow, which
+		 * may linger blocked, and track this one from its SYN.
+		 */
+		nfav_flow_teardown(flow, false);
+		nfav_flow_put(flow);
+		flow = NULL;
+	}
 	if (!flow) {
 		struct tcphdr _th;
 		const struct tcphdr *th;
