@@ -58,6 +58,29 @@
  *	NFAV_P_TRICKLE_TIMEOUT	u32, seconds (0 to NFAV_TRICKLE_TIMEOUT_MAX,
  *				0 = off): an object held this long without a
  *				verdict is trickled (all but its tail released)
+ *	NFAV_P_MAX_LAYERS	u32, decompression layer limit (1 to
+ *				NFAV_MAX_LAYERS_MAX): an object nested deeper
+ *				takes the decompress-layer fallback (the
+ *				daemon enforces it; see NFAV_O_MAX_LAYERS)
+ *	NFAV_P_HEADER_LIMIT	u32, bytes (NFAV_HEADER_LIMIT_MIN to
+ *				NFAV_HEADER_LIMIT_MAX) a message's header
+ *				section may take; more is malformed
+ *	NFAV_P_SCAN_MODE	u8 enum nfav_scan_mode
+ *	NFAV_P_EXTENSIONS	list: file extensions scanned in
+ *				NFAV_SCAN_BY_EXTENSION mode (lower case,
+ *				without the dot)
+ *	NFAV_P_MIME_BYPASS	list: content types passed unscanned
+ *	NFAV_P_MIME_SCAN	list: exceptions to NFAV_P_MIME_BYPASS,
+ *				always scanned
+ *	NFAV_P_URL_BYPASS	list: "host" or "host/path-prefix" entries
+ *				whose objects pass unscanned
+ *
+ * A list is a nest of NFAV_L_ENTRY strings (at most NFAV_LIST_MAX entries,
+ * each at most the list's length limit below); an empty nest clears it.
+ * Content type entries are "type/subtype", or "type/" for every subtype.  A
+ * host entry matches that host (case-insensitive, without port); ".host"
+ * matches it and every subdomain.  An object skipped by the scan mode or a
+ * bypass list is counted in NFAV_S_SKIPPED and passes without scanning.
  *
  * NFAV_CMD_SET_CONFIG: doit.  Takes any subset of the attributes that
  *	NFAV_CMD_GET_CONFIG returns; absent attributes keep their value.  The
@@ -91,7 +114,13 @@
  * NFAV_CMD_OBJECT_BEGIN: kernel to daemon, unicast.  An object starts.
  *	NFAV_A_OBJECT_ID	u64, unique among the netns's objects in
  *				flight (allocated cyclically, 1 to 2^32-1)
- *	NFAV_A_OBJECT		nest of NFAV_O_* metadata
+ *	NFAV_A_OBJECT		nest of NFAV_O_* metadata; it always
+ *				carries NFAV_O_MAX_LAYERS, the protocol's
+ *				decompression layer limit: content nested
+ *				deeper (an encoding or archive inside another
+ *				counts one layer each) must not be scanned,
+ *				the daemon answers NFAV_VERDICT_ERROR with
+ *				NFAV_REASON_DECOMPRESS_LAYER
  *
  * NFAV_CMD_OBJECT_DATA: kernel to daemon, unicast.  Object content, in order,
  *	without gaps: NFAV_A_OBJECT_ID, NFAV_A_OFFSET (u64, offset of the first
@@ -124,6 +153,12 @@
  * dropped silently: when the queue exceeds NFAV_A_MEM_LIMIT, new objects take
  * the out-of-resources fallback and are ended with NFAV_A_ABORTED.
  *
+ * The malformed fallback (NFAV_REASON_MALFORMED) is taken by the kernel when
+ * a parser finds a protocol violation it cannot frame (conflicting lengths,
+ * bad chunk sizes, a header section over the limit).  Block ends the
+ * connection (the message is blocked); permit and log-and-permit pass the
+ * rest of the connection unscanned, since its framing is unknown.
+ *
  * Events
  * ------
  * NFAV_CMD_EVENT: kernel to the NFAV_MCGRP_EVENTS multicast group, sent for
@@ -149,6 +184,13 @@
 #define NFAV_VIRUS_MAX		128	/* signature names, with NUL */
 #define NFAV_MESSAGE_MAX	512	/* custom notice text, without NUL */
 #define NFAV_TRICKLE_TIMEOUT_MAX 600
+#define NFAV_MAX_LAYERS_MAX	16
+#define NFAV_HEADER_LIMIT_MIN	1024
+#define NFAV_HEADER_LIMIT_MAX	(256 * 1024)
+#define NFAV_LIST_MAX		64	/* entries in a list */
+#define NFAV_EXTENSION_MAX	15	/* chars of an extension entry */
+#define NFAV_MIME_MAX		63	/* chars of a content type entry */
+#define NFAV_URL_ENTRY_MAX	255	/* chars of a host/URL entry */
 
 enum nfav_cmd {
 	NFAV_CMD_UNSPEC,
@@ -218,9 +260,24 @@ enum nfav_proto_attr {
 	NFAV_P_NOTIFY_TYPE,		/* u8 enum nfav_notify */
 	NFAV_P_MESSAGE,			/* string, <= NFAV_MESSAGE_MAX chars */
 	NFAV_P_TRICKLE_TIMEOUT,		/* u32, seconds, 0 = off */
+	NFAV_P_MAX_LAYERS,		/* u32 */
+	NFAV_P_HEADER_LIMIT,		/* u32, bytes */
+	NFAV_P_SCAN_MODE,		/* u8 enum nfav_scan_mode */
+	NFAV_P_EXTENSIONS,		/* list */
+	NFAV_P_MIME_BYPASS,		/* list */
+	NFAV_P_MIME_SCAN,		/* list */
+	NFAV_P_URL_BYPASS,		/* list */
 	__NFAV_P_MAX
 };
 #define NFAV_P_MAX (__NFAV_P_MAX - 1)
+
+/* Members of a list nest. */
+enum nfav_list_attr {
+	NFAV_L_UNSPEC,
+	NFAV_L_ENTRY,			/* string */
+	__NFAV_L_MAX
+};
+#define NFAV_L_MAX (__NFAV_L_MAX - 1)
 
 /* Counters: all u64, except NFAV_S_FALLBACKS. */
 enum nfav_stat_attr {
@@ -237,6 +294,7 @@ enum nfav_stat_attr {
 	NFAV_S_OOO_DROPS,	/* segments dropped: out-of-order queue full */
 	NFAV_S_FLOW_LIMIT,	/* flows not tracked: flow table full */
 	NFAV_S_FALLBACKS,	/* nest: reason -> nest: action -> u64 */
+	NFAV_S_SKIPPED,		/* objects not scanned by configuration */
 	__NFAV_S_MAX
 };
 #define NFAV_S_MAX (__NFAV_S_MAX - 1)
@@ -254,6 +312,8 @@ enum nfav_object_attr {
 	NFAV_O_NAME,		/* string: file name, if known */
 	NFAV_O_URL,		/* string: URL, path or mailbox, if known */
 	NFAV_O_CONTENT_TYPE,	/* string, if known */
+	NFAV_O_HOST,		/* string: server host name, if known */
+	NFAV_O_MAX_LAYERS,	/* u32: decompression layers allowed */
 	__NFAV_O_MAX
 };
 #define NFAV_O_MAX (__NFAV_O_MAX - 1)
@@ -315,6 +375,7 @@ enum nfav_reason {
 	NFAV_REASON_TIMEOUT,		/* no verdict within the scan timeout */
 	NFAV_REASON_OUT_OF_RESOURCES,	/* memory or flow limits reached */
 	NFAV_REASON_TOO_MANY_REQUESTS,	/* too many objects awaiting verdicts */
+	NFAV_REASON_MALFORMED,		/* protocol violation: framing unknown */
 	__NFAV_REASON_MAX
 };
 #define NFAV_REASON_MAX (__NFAV_REASON_MAX - 1)
@@ -336,6 +397,15 @@ enum nfav_notify {
 	__NFAV_NOTIFY_MAX
 };
 #define NFAV_NOTIFY_MAX (__NFAV_NOTIFY_MAX - 1)
+
+/* Which objects are scanned. */
+enum nfav_scan_mode {
+	NFAV_SCAN_UNSPEC,
+	NFAV_SCAN_ALL,			/* every object */
+	NFAV_SCAN_BY_EXTENSION,		/* objects named with a listed extension */
+	__NFAV_SCAN_MAX
+};
+#define NFAV_SCAN_MAX (__NFAV_SCAN_MAX - 1)
 
 enum nfav_event {
 	NFAV_EVENT_UNSPEC,
