@@ -43,6 +43,7 @@ static const char * const nfav_reason_names[__NFAV_REASON_MAX] = {
 	[NFAV_REASON_TIMEOUT] = "scan timed out",
 	[NFAV_REASON_OUT_OF_RESOURCES] = "out of resources",
 	[NFAV_REASON_TOO_MANY_REQUESTS] = "too many scan requests",
+	[NFAV_REASON_MALFORMED] = "malformed protocol data",
 };
 
 const char *nfav_reason_str(u8 reason)

@@ -120,7 +120,14 @@
  *				deeper (an encoding or archive inside another
  *				counts one layer each) must not be scanned,
  *				the daemon answers NFAV_VERDICT_ERROR with
- *				NFAV_REASON_DECOMPRESS_LAYER
+ *				NFAV_REASON_DECOMPRESS_LAYER.
+ *				NFAV_O_ENCODING, when present, lists the
+ *				content codings applied to the data in the
+ *				order they were applied (HTTP Content-Encoding,
+ *				lower case, comma separated, "identity"
+ *				omitted): the daemon undoes them (each one a
+ *				layer) and scans the result; data it cannot
+ *				decode is scanned as it is
  *
  * NFAV_CMD_OBJECT_DATA: kernel to daemon, unicast.  Object content, in order,
  *	without gaps: NFAV_A_OBJECT_ID, NFAV_A_OFFSET (u64, offset of the first
@@ -314,6 +321,7 @@ enum nfav_object_attr {
 	NFAV_O_CONTENT_TYPE,	/* string, if known */
 	NFAV_O_HOST,		/* string: server host name, if known */
 	NFAV_O_MAX_LAYERS,	/* u32: decompression layers allowed */
+	NFAV_O_ENCODING,	/* string: content codings, as sent */
 	__NFAV_O_MAX
 };
 #define NFAV_O_MAX (__NFAV_O_MAX - 1)
