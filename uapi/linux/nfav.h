@@ -126,8 +126,11 @@
  *				order they were applied (HTTP Content-Encoding,
  *				lower case, comma separated, "identity"
  *				omitted): the daemon undoes them (each one a
- *				layer) and scans the result; data it cannot
- *				decode is scanned as it is
+ *				layer) and scans the result.  A coding it does
+ *				not know gives NFAV_REASON_DEFAULT; data that
+ *				does not decode is scanned as it is and, if
+ *				no signature matches, gives
+ *				NFAV_REASON_CORRUPT_FILE
  *
  * NFAV_CMD_OBJECT_DATA: kernel to daemon, unicast.  Object content, in order,
  *	without gaps: NFAV_A_OBJECT_ID, NFAV_A_OFFSET (u64, offset of the first
