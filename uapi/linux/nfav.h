@@ -202,6 +202,13 @@
 #define NFAV_MIME_MAX		63	/* chars of a content type entry */
 #define NFAV_URL_ENTRY_MAX	255	/* chars of a host/URL entry */
 
+/* The extension list a new network namespace starts with. */
+#define NFAV_DEFAULT_EXTENSIONS \
+	"exe,dll,com,scr,pif,cpl,sys,drv,ocx,msi,msp,bat,cmd,ps1,vbs,vbe," \
+	"js,jse,wsf,wsh,hta,lnk,jar,apk,elf,so,bin,sh,zip,rar,7z,gz,tgz," \
+	"bz2,xz,tar,cab,iso,img,arj,lzh,ace,doc,docm,docx,xls,xlsm,xlsx," \
+	"ppt,pptm,pptx,rtf,pdf,swf,chm,reg,dmg"
+
 enum nfav_cmd {
 	NFAV_CMD_UNSPEC,
 	NFAV_CMD_GET_STATUS,
