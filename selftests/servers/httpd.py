@@ -12,20 +12,74 @@ parameters shape the response body so tests can hold or trickle transfers:
   ?stall_at=BYTES   where to stall
   ?chunked=1        Transfer-Encoding: chunked instead of Content-Length
   ?close=1          Connection: close after this response
+  ?encoding=CODING  Content-Encoding: CODING, the body encoded on the fly
+                    (gzip and x-gzip: gzip with mtime 0; deflate: the zlib
+                    format of RFC 9110; identity: unchanged)
+  ?chunk=BYTES      with chunked: chunks of BYTES (default 16384), each
+                    written by its own send
+  ?ext=1            with chunked: chunk extensions on every chunk size line
+  ?trailer=1        with chunked: trailer fields after the last chunk
+  ?eof=1            HTTP/1.0 framing: no Content-Length, the body ends
+                    with the connection
+  ?v10=1            "HTTP/1.0" status line (and "Connection: keep-alive"
+                    when the client asked for it and the body is framed)
+  ?nodelay=1        TCP_NODELAY on this connection from now on (as nginx
+                    does on keep-alive connections): every write leaves at
+                    once, small writes are not coalesced
+  ?log=1            log "httpd: sent PATH STATUS LENGTH SHA256" on stderr
+                    once the body (after encoding and range, before chunked
+                    framing) has been sent
+
+GET and HEAD honour a single "Range: bytes=A-B" / "A-" / "-N": 206 with
+Content-Range (416 when unsatisfiable); a multi-range request gets the whole
+body (200), as RFC 9110 allows.  With "Expect: 100-continue" on an upload
+the interim "100 Continue" is sent (http.server) and logged as
+"httpd: continue METHOD PATH".
 
 Prints "httpd: listening on PORT" for each port once it listens.
 """
 import argparse
+import gzip
 import hashlib
 import os
+import re
 import socket
 import sys
 import threading
 import time
 import urllib.parse
+import zlib
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 BLOCK = 16384
+
+ENCODERS = {
+    "gzip": lambda b: gzip.compress(b, mtime=0),
+    "x-gzip": lambda b: gzip.compress(b, mtime=0),
+    "deflate": zlib.compress,
+    "identity": lambda b: b,
+}
+
+
+def byte_range(spec, size):
+    """(start, end) of a single "bytes=" range over size bytes, None when
+    the header does not ask for a single range, () when unsatisfiable."""
+    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", spec or "")
+    if not m or not (m.group(1) or m.group(2)):
+        return None
+    if m.group(1):
+        start = int(m.group(1))
+        end = int(m.group(2)) + 1 if m.group(2) else size
+        if m.group(2) and end <= start:
+            return None     # invalid: ignored
+    else:
+        start, end = max(0, size - int(m.group(2))), size
+        if not int(m.group(2)):
+            return ()
+    end = min(end, size)
+    if start >= size:
+        return ()
+    return (start, end)
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -98,6 +152,11 @@ class Handler(SimpleHTTPRequestHandler):
 
     do_PUT = do_POST
 
+    def handle_expect_100(self):
+        sys.stderr.write("httpd: continue %s %s\n" % (self.command, self.path))
+        sys.stderr.flush()
+        return super().handle_expect_100()
+
     def serve(self, send_body):
         url = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(url.query))
@@ -107,32 +166,88 @@ class Handler(SimpleHTTPRequestHandler):
             return
         with open(path, "rb") as f:
             data = f.read()
+        if q.get("nodelay") == "1":
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        encoding = q.get("encoding")
+        if encoding is not None:
+            if encoding not in ENCODERS:
+                self.send_error(400, "unknown encoding")
+                return
+            data = ENCODERS[encoding](data)
+        status = 200
+        content_range = None
+        rng = byte_range(self.headers.get("Range"), len(data))
+        if rng == ():
+            self.send_response(416)
+            self.send_header("Content-Range", "bytes */%d" % len(data))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if rng:
+            status = 206
+            content_range = "bytes %d-%d/%d" % (rng[0], rng[1] - 1, len(data))
+            data = data[rng[0]:rng[1]]
         rate = int(q.get("rate", 0))
         stall = float(q.get("stall", 0))
         stall_at = int(q.get("stall_at", len(data) // 2))
         chunked = q.get("chunked") == "1"
-        close = q.get("close") == "1"
+        chunk = max(1, int(q.get("chunk", BLOCK)))
+        ext = q.get("ext") == "1"
+        trailer = q.get("trailer") == "1"
+        eof = q.get("eof") == "1"
+        close = q.get("close") == "1" or eof
+        v10 = q.get("v10") == "1"
+        log = q.get("log") == "1"
+        if eof:
+            chunked = False
+        keep_alive = (v10 and not close and (self.headers.get("Connection") or "").lower() == "keep-alive")
 
-        self.send_response(200)
+        if v10:
+            self.protocol_version = "HTTP/1.0"   # this response only
+        try:
+            self.send_response(status)
+        finally:
+            if v10:
+                del self.protocol_version
         self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Accept-Ranges", "bytes")
+        if encoding is not None:
+            self.send_header("Content-Encoding", encoding)
+        if content_range:
+            self.send_header("Content-Range", content_range)
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
-        else:
+            if trailer:
+                self.send_header("Trailer", "X-Body-Sha256, X-Chunks")
+        elif not eof:
             self.send_header("Content-Length", str(len(data)))
-        if close:
+        if close or self.close_connection:
+            # also an HTTP/1.0 request without keep-alive: say so
             self.send_header("Connection", "close")
             self.close_connection = True
+        elif v10:
+            if keep_alive:
+                self.send_header("Connection", "keep-alive")
+            else:
+                self.close_connection = True
         self.end_headers()
         if not send_body:
             return
 
+        nchunks = 0
+
         def emit(buf):
+            nonlocal nchunks
             if not buf:
                 return
-            if chunked:
-                self.wfile.write(b"%x\r\n" % len(buf) + buf + b"\r\n")
-            else:
+            if not chunked:
                 self.wfile.write(buf)
+                return
+            for i in range(0, len(buf), chunk):
+                piece = buf[i:i + chunk]
+                nchunks += 1
+                e = b';nfav-ext=%d;q="a b;c"' % nchunks if ext else b""
+                self.wfile.write(b"%x%s\r\n" % (len(piece), e) + piece + b"\r\n")
 
         try:
             off = 0
@@ -154,10 +269,21 @@ class Handler(SimpleHTTPRequestHandler):
                         self.wfile.flush()
                         time.sleep(ahead)
             if chunked:
-                self.wfile.write(b"0\r\n\r\n")
+                last = b"0;nfav-ext=last" if ext else b"0"
+                if trailer:
+                    self.wfile.write(last + b"\r\nX-Body-Sha256: %s\r\n"
+                                     b"X-Chunks: %d\r\n\r\n" %
+                                     (hashlib.sha256(data).hexdigest().encode(), nchunks))
+                else:
+                    self.wfile.write(last + b"\r\n\r\n")
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
             self.close_connection = True
+            return
+        if log:
+            sys.stderr.write("httpd: sent %s %d %d %s\n" % (self.path, status, len(data),
+                                                           hashlib.sha256(data).hexdigest()))
+            sys.stderr.flush()
 
     def handle(self):
         try:
