@@ -12,6 +12,8 @@ parameters shape the response body so tests can hold or trickle transfers:
   ?stall_at=BYTES   where to stall
   ?chunked=1        Transfer-Encoding: chunked instead of Content-Length
   ?close=1          Connection: close after this response
+  ?type=TYPE        Content-Type TYPE instead of the guess from the name
+  ?cd=NAME          Content-Disposition: attachment; filename="NAME"
 
 Prints "httpd: listening on PORT" for each port once it listens.
 """
@@ -114,7 +116,10 @@ class Handler(SimpleHTTPRequestHandler):
         close = q.get("close") == "1"
 
         self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Type", q.get("type") or self.guess_type(path))
+        if q.get("cd"):
+            self.send_header("Content-Disposition",
+                             'attachment; filename="%s"' % q["cd"])
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
         else:
