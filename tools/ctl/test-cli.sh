@@ -140,8 +140,13 @@ done
 has out "Exit status: 0 success, 1 the operation failed, 2 usage error," \
 	"usage documents the exit codes"
 for w in "show status|config|stats|flows" "set global" "set PROTO" \
-	"stats clear" "monitor" "too-many-requests" "log-and-permit" \
-	"notify-type message|protocol-only" "message TEXT"; do
+	"stats clear" "monitor" "too-many-requests | malformed" "log-and-permit" \
+	"notify-type message|protocol-only" "message TEXT" \
+	"scan-mode scan-all|by-extension" "max-layers 1-16" \
+	"header-limit 1024-262144|1k-256k" \
+	"LIST ENTRIES|none|default|add ENTRIES|del ENTRIES" \
+	"LIST    := extensions | mime-bypass | mime-scan | url-bypass" \
+	"ENTRIES := ENTRY[,ENTRY...]  (default: extensions only)"; do
 	has out "$w" "usage mentions $w"
 done
 expect 0 "nfavctl --version" "$CTL" --version
@@ -178,8 +183,9 @@ usage_error 'flow-timeout given twice' set global flow-timeout 5 flow-timeout 6
 usage_error 'hold-limit: "1.5" is not a number' set global hold-limit 1.5
 usage_error 'mem-limit: "+5" is not a number' set global mem-limit +5
 usage_error 'max-requests: " 5" is not a number' set global max-requests " 5"
-usage_error 'set http: unknown keyword "enable" (expected enabled, ports, scan-timeout, trickle-timeout, max-size, fallback, notify-type or message)' set http enable yes
-usage_error 'set http: unknown keyword "notify" (expected enabled, ports, scan-timeout, trickle-timeout, max-size, fallback, notify-type or message)' set http notify message
+usage_error 'set http: unknown keyword "enable" (expected enabled, ports, scan-mode, scan-timeout, trickle-timeout, max-size, max-layers, header-limit, fallback, notify-type, message, extensions, mime-bypass, mime-scan or url-bypass)' set http enable yes
+usage_error 'set http: unknown keyword "notify" (expected enabled, ports, scan-mode, scan-timeout, trickle-timeout, max-size, max-layers, header-limit, fallback, notify-type, message, extensions, mime-bypass, mime-scan or url-bypass)' set http notify message
+usage_error 'set http: unknown keyword "extension" (expected enabled, ports, scan-mode, scan-timeout, trickle-timeout, max-size, max-layers, header-limit, fallback, notify-type, message, extensions, mime-bypass, mime-scan or url-bypass)' set http extension exe
 usage_error 'enabled must be yes or no, got "on"' set http enabled on
 usage_error 'enabled needs a value' set http enabled
 usage_error 'scan-timeout must be 1-1800 seconds, got 0' set http scan-timeout 0
@@ -200,7 +206,7 @@ usage_error 'ports: at most 16 ports, got more in "1,2,3,4,5,6,7,8,9,10,11,12,13
 	set http ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17
 usage_error 'fallback needs a reason and an action' set http fallback timeout
 usage_error 'fallback needs a reason and an action' set http fallback
-usage_error 'fallback: unknown reason "slow" (expected one of: default, corrupt-file, password-file, decompress-layer, content-size, engine-not-ready, timeout, out-of-resources, too-many-requests)' \
+usage_error 'fallback: unknown reason "slow" (expected one of: default, corrupt-file, password-file, decompress-layer, content-size, engine-not-ready, timeout, out-of-resources, too-many-requests, malformed)' \
 	set http fallback slow block
 usage_error 'fallback timeout: unknown action "drop" (expected one of: permit, log-and-permit, block)' \
 	set http fallback timeout drop
@@ -271,15 +277,46 @@ expect 0 "config text" "$MODEL" config
 clean_output "config text"
 has out "global: max-flows 65536, flow-timeout 300s, hold-limit 262144 bytes, mem-limit 65536 KiB, max-requests 4000" \
 	"config: global line"
-if grep -qx "http: enabled, ports 80,8080, scan-timeout 180s, max-size 10000 KiB, notify-type message" "$tmp/out"; then
+if grep -qx "http: enabled, ports 80,8080, scan-mode by-extension, scan-timeout 180s, max-size 10000 KiB, max-layers 9, header-limit 65536 bytes, notify-type message" "$tmp/out"; then
 	pass "config: http line"
 else
 	fail "config: http line"
 fi
-has out "ftp: disabled, ports 80,8080, scan-timeout 180s, max-size 10000 KiB, notify-type protocol-only" \
+has out "ftp: disabled, ports 80,8080, scan-mode scan-all, scan-timeout 180s, max-size 10000 KiB, max-layers 10, header-limit 65536 bytes, notify-type protocol-only" \
 	"config: ftp line"
-has out "smtp: disabled, ports 80,8080, scan-timeout 180s, max-size 10000 KiB, notify-type unknown" \
-	"config: notify type from a newer module"
+has out "smtp: disabled, ports 80,8080, scan-mode unknown, scan-timeout 180s, max-size 10000 KiB, max-layers 11, header-limit 65536 bytes, notify-type unknown" \
+	"config: notify type and scan mode from a newer module"
+# The lists follow the message line, in the order of the set keywords.
+if [ "$(sed -n 4,8p "$tmp/out")" = "  extensions exe,dll,zip
+  mime-bypass image/,video/
+  mime-scan image/svg+xml
+  url-bypass .windowsupdate.com,example.org/static/
+  fallback default block" ]; then
+	pass "config: http list lines"
+else
+	fail "config: http list lines"
+fi
+if [ "$(grep -A4 '^ftp:' "$tmp/out" | tail -n 4)" = "  extensions none
+  mime-bypass none
+  mime-scan none
+  url-bypass none" ]; then
+	pass "config: empty lists are none"
+else
+	fail "config: empty lists are none"
+fi
+if grep -A1 '^smtp:' "$tmp/out" | grep -q '^  fallback default'; then
+	pass "config: lists the module does not report are not printed"
+else
+	fail "config: lists the module does not report are not printed"
+fi
+has out "  extensions e0,e1,e2," "config: a full list on one line"
+has out ",e62,e63
+" "config: a full list on one line, to its end"
+if [ "$(grep -c '^  [a-z-]* ' "$tmp/out")" = 67 ]; then
+	pass "config: 4 list lines for 4 protocols, a message, 50 fallbacks"
+else
+	fail "config: indented line count"
+fi
 if [ "$(sed -n 3p "$tmp/out")" = "  message \"Say \\\"no\\\" to C:\\\\virus <b>&amp;</b> 'x' $(printf '\303\274')\"" ]; then
 	pass "config: message line, escaped, after the protocol line"
 else
@@ -291,8 +328,9 @@ else
 	fail "config: message line count"
 fi
 has out "  fallback engine-not-ready log-and-permit" "config: fallback line"
-if [ "$(grep -c '^  fallback ' "$tmp/out")" = 45 ]; then
-	pass "config: 9 fallbacks for each of 5 protocols"
+has out "  fallback malformed block" "config: malformed fallback line"
+if [ "$(grep -c '^  fallback ' "$tmp/out")" = 50 ]; then
+	pass "config: 10 fallbacks for each of 5 protocols"
 else
 	fail "config: fallback line count"
 fi
@@ -305,7 +343,7 @@ expect 0 "config JSON" "$MODEL" -j config
 json_ok "config JSON" '
 reasons = ["default", "corrupt-file", "password-file", "decompress-layer",
  "content-size", "engine-not-ready", "timeout", "out-of-resources",
- "too-many-requests"]
+ "too-many-requests", "malformed"]
 assert list(d) == ["max_flows", "flow_timeout", "hold_limit", "mem_limit",
  "max_requests", "protocols"], d
 assert list(d["protocols"]) == ["http", "ftp", "smtp", "pop3", "imap"]
@@ -316,12 +354,25 @@ assert list(h["fallbacks"]) == reasons
 assert h["fallbacks"]["engine-not-ready"] == "log-and-permit"
 assert h["notify_type"] == "message"
 assert h["message"] == "Say \"no\" to C:\\virus <b>&amp;</b> \x27x\x27 \u00fc", h["message"]
-assert list(h) == ["enabled", "ports", "scan_timeout", "max_size",
- "notify_type", "message", "fallbacks"], list(h)
+assert list(h) == ["enabled", "ports", "scan_mode", "scan_timeout", "max_size",
+ "max_layers", "header_limit", "notify_type", "message", "extensions",
+ "mime_bypass", "mime_scan", "url_bypass", "fallbacks"], list(h)
+assert h["scan_mode"] == "by-extension"
+assert h["max_layers"] == 9 and h["header_limit"] == 65536
+assert h["extensions"] == ["exe", "dll", "zip"]
+assert h["mime_bypass"] == ["image/", "video/"]
+assert h["mime_scan"] == ["image/svg+xml"]
+assert h["url_bypass"] == [".windowsupdate.com", "example.org/static/"]
 f = d["protocols"]["ftp"]
 assert f["enabled"] is False
 assert f["notify_type"] == "protocol-only" and f["message"] == ""
-assert d["protocols"]["smtp"]["notify_type"] == "unknown"'
+assert f["scan_mode"] == "scan-all"
+assert [f[k] for k in ("extensions", "mime_bypass", "mime_scan",
+ "url_bypass")] == [[], [], [], []]
+sm = d["protocols"]["smtp"]
+assert sm["notify_type"] == "unknown" and sm["scan_mode"] == "unknown"
+assert "extensions" not in sm and "url_bypass" not in sm
+assert d["protocols"]["pop3"]["extensions"] == ["e%d" % i for i in range(64)]'
 expect 0 "config with http only" "$MODEL" -j config-http
 json_ok "config with http only" 'assert list(d["protocols"]) == ["http"]'
 expect 0 "config pretty JSON" "$MODEL" -p config
@@ -334,21 +385,32 @@ fi
 
 expect 0 "stats text" "$MODEL" stats
 clean_output "stats text"
-has out "http: flows 102 scanned 103 clean 104 infected 105 blocked 106 bypassed 107 malformed 108 evasions 109 ooo-drops 110 flow-limit 111" \
+has out "http: flows 102 scanned 103 clean 104 infected 105 blocked 106 bypassed 107 skipped 113 malformed 108 evasions 109 ooo-drops 110 flow-limit 111" \
 	"stats: http line"
 has out "  fallback timeout: permit 71 log-and-permit 72 block 73" \
 	"stats: fallback line"
+has out "  fallback malformed: permit 101 log-and-permit 102 block 103" \
+	"stats: malformed fallback line"
+if [ "$(grep -c '^  fallback ' "$tmp/out")" = 50 ]; then
+	pass "stats: 10 fallback lines for each of 5 protocols"
+else
+	fail "stats: fallback line count"
+fi
 expect 0 "stats JSON" "$MODEL" -j stats
 json_ok "stats JSON" '
 p = d["protocols"]
 assert list(p) == ["http", "ftp", "smtp", "pop3", "imap"]
 h = p["http"]
 assert [k for k in h] == ["flows", "scanned", "clean", "infected", "blocked",
- "bypassed", "malformed", "evasions", "ooo_drops", "flow_limit", "fallbacks"]
+ "bypassed", "skipped", "malformed", "evasions", "ooo_drops", "flow_limit",
+ "fallbacks"]
 assert h["ooo_drops"] == 110 and h["flow_limit"] == 111
-assert len(h["fallbacks"]) == 9
+assert h["skipped"] == 113 and p["imap"]["skipped"] == 513
+assert len(h["fallbacks"]) == 10
 assert h["fallbacks"]["too-many-requests"] == {"permit": 91,
- "log-and-permit": 92, "block": 93}'
+ "log-and-permit": 92, "block": 93}
+assert h["fallbacks"]["malformed"] == {"permit": 101,
+ "log-and-permit": 102, "block": 103}'
 
 expect 0 "flows text" "$MODEL" flows
 clean_output "flows text"
@@ -368,10 +430,15 @@ expect 0 "no flows JSON" "$MODEL" -j flows-empty
 json_ok "no flows JSON" 'assert d == []'
 
 expect 0 "detection event text" "$MODEL" event-detection
-has out '2025-11-30 05:20:00 detection http download 192.0.2.2:40000 -> 198.51.100.2:80 name "eicar.com" url "http://198.51.100.2/eicar.com" content-type "application/octet-stream" virus "Eicar-Signature" action block' \
+has out '2025-11-30 05:20:00 detection http download 192.0.2.2:40000 -> 198.51.100.2:80 name "eicar.com" host "www.example.com" url "http://198.51.100.2/eicar.com" content-type "application/octet-stream" encoding "gzip,br" virus "Eicar-Signature" action block' \
 	"detection event line"
 expect 0 "fallback event text" "$MODEL" event-fallback
 has out "reason timeout action log-and-permit" "fallback event: reason and action"
+if grep -q ' host \| encoding ' "$tmp/out"; then
+	fail "fallback event: host and encoding only when sent"
+else
+	pass "fallback event: host and encoding only when sent"
+fi
 expect 0 "evasion event text" "$MODEL" event-evasion
 has out "evasion http download [2001:db8::2]:40000 -> [2001:db8:1::2]:80 action block" \
 	"evasion event line"
@@ -380,9 +447,11 @@ json_ok "detection event JSON" '
 assert d == {"time": 1764480000, "event": "detection", "proto": "http",
  "direction": "download", "family": "ipv4", "client": "192.0.2.2",
  "client_port": 40000, "server": "198.51.100.2", "server_port": 80,
- "name": "eicar.com", "url": "http://198.51.100.2/eicar.com",
- "content_type": "application/octet-stream", "virus": "Eicar-Signature",
- "action": "block"}, d'
+ "name": "eicar.com", "host": "www.example.com",
+ "url": "http://198.51.100.2/eicar.com",
+ "content_type": "application/octet-stream", "encoding": "gzip,br",
+ "virus": "Eicar-Signature", "action": "block"}, d
+assert list(d)[9:13] == ["name", "host", "url", "content_type"], list(d)'
 expect 0 "-p event is still one line" "$MODEL" -p event-fallback
 if [ "$(wc -l <"$tmp/out")" = 1 ]; then
 	pass "monitor JSON: one object per line"
@@ -396,13 +465,18 @@ expect 0 "hostile strings, text" "$MODEL" event-nasty
 clean_output "hostile strings, text"
 has out 'name "a\"b\\c\nd\re\tf\x01g\x1b[31mred\x7f\xff\xfe\xc3(\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xc2\x9b2J\u202egpj.exe' \
 	"hostile strings, text: escaped"
+has out 'host "a\"b\\c\nd\re\tf\x01g\x1b[31mred\x7f\xff\xfe\xc3(\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xc2\x9b2J\u202egpj.exe' \
+	"hostile strings, text: host escaped"
+has out 'encoding "a\"b\\c\nd\re\tf\x01g\x1b[31mred\x7f\xff\xfe\xc3(\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xc2\x9b2J\u202egpj.exe' \
+	"hostile strings, text: encoding escaped"
 expect 0 "hostile strings, JSON" "$MODEL" -j event-nasty
 clean_output "hostile strings, JSON"
 json_ok "hostile strings, JSON" '
 want = ("a\"b\\c\nd\re\tf\x01g\x1b[31mred\x7f\xff\xfe\xc3(\xc0\xaf\xed\xa0\x80"
  "\xf4\x90\x80\x80\x9b2J\u202egpj.exe\u00fc\u20ac\U0001F600\xe2")
 assert d["name"] == want, repr(d["name"])
-assert d["url"] == want and d["virus"] == want'
+assert d["url"] == want and d["virus"] == want
+assert d["host"] == want and d["encoding"] == want'
 
 expect 1 "malformed reply (short u32) is rejected" "$MODEL" malformed-status
 expect 1 "malformed reply (odd ports length) is rejected" "$MODEL" malformed-ports
