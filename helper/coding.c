@@ -480,6 +480,12 @@ void content_scan(struct engine *e, int fd, const char *encoding,
 		cur = next;
 	}
 	engine_scan(e, cur, max_layers - n, r);
+	if (n && r->verdict == NFAV_VERDICT_ERROR) {
+		size_t len = strlen(r->detail);
+
+		snprintf(r->detail + len, sizeof(r->detail) - len,
+			 ", after %u content coding%s", n, n == 1 ? "" : "s");
+	}
 out:
 	if (cur != fd)
 		close(cur);

@@ -494,10 +494,9 @@ void engine_scan(struct engine *e, int fd, unsigned int max_layers,
 	/* A signature found at an allowed depth wins over the layer limit. */
 	if (ctx.skipped && r->verdict != NFAV_VERDICT_INFECTED)
 		scan_error(r, NFAV_REASON_DECOMPRESS_LAYER,
-			   "%u file%s nested deeper than %u layer%s "
-			   "(first: %s at level %u)", ctx.skipped,
-			   ctx.skipped == 1 ? "" : "s", max_layers,
-			   max_layers == 1 ? "" : "s", ctx.skipped_type,
+			   "%u file%s over the layer limit (first: %s at "
+			   "level %u)", ctx.skipped,
+			   ctx.skipped == 1 ? "" : "s", ctx.skipped_type,
 			   ctx.skipped_level);
 }
 
