@@ -617,7 +617,10 @@ static unsigned int attr_u32(const struct nlattr *a, unsigned int def)
 	return a && nla_len(a) >= 4 ? nla_get_u32((struct nlattr *)a) : def;
 }
 
-/* A log-safe copy of a (possibly unterminated) string attribute. */
+/*
+ * A log-safe copy of a (possibly unterminated) string attribute: tabs become
+ * spaces, other control characters '?'.
+ */
 static void attr_str(const struct nlattr *a, char *buf, size_t size)
 {
 	const char *s = nla_data(a);
@@ -626,7 +629,8 @@ static void attr_str(const struct nlattr *a, char *buf, size_t size)
 	if (n >= size)
 		n = size - 1;
 	for (i = 0; i < n; i++)
-		buf[i] = (s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+		buf[i] = s[i] == '\t' ? ' ' :
+			 (s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
 	buf[n] = '\0';
 }
 
