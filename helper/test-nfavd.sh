@@ -44,10 +44,12 @@ done
 
 cd "$T" || exit 1
 mkdir db bodydb
+# shellcheck disable=SC2016 # EICAR, not an expansion
 printf '%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' >eicar.com
-sigtool --md5 eicar.com >db/test.hdb &&
-	sigtool --md5 "$TESTFILES/clam.exe" >>db/test.hdb ||
+if ! sigtool --md5 eicar.com >db/test.hdb ||
+   ! sigtool --md5 "$TESTFILES/clam.exe" >>db/test.hdb; then
 	bail "sigtool failed"
+fi
 echo "Test.EICAR.Body:0:*:$(printf '%s' EICAR-STANDARD-ANTIVIRUS-TEST-FILE | od -An -tx1 | tr -d ' \n')" >bodydb/test.ndb
 E_SIG=eicar.com.UNOFFICIAL
 C_SIG=clam.exe.UNOFFICIAL
@@ -82,9 +84,9 @@ mk() {
 	cp "$2" "$mk_out.0" || bail "no $2"
 	shift 2
 	for mk_coder in "$@"; do
-		enc "$mk_coder" <"$mk_out.0" >"$mk_out.1" &&
-			mv "$mk_out.1" "$mk_out.0" ||
+		enc "$mk_coder" <"$mk_out.0" >"$mk_out.1" ||
 			bail "encoding $mk_coder failed"
+		mv "$mk_out.1" "$mk_out.0"
 	done
 	mv "$mk_out.0" "$mk_out"
 }
