@@ -43,7 +43,7 @@
 #define CODINGS_MAX	NFAVD_LAYERS_MAX
 #define CODING_NAME_MAX	32
 #define OUT_CHUNK	(128 * 1024)
-#define ZSTD_WINDOW_LOG_MAX 23	/* 8 MiB, RFC 9659 section 2 */
+#define ZSTD_WINDOW_LOG_MAX 23	/* 8 MiB windows, as RFC 9659 allows */
 
 enum decode_status {
 	DECODE_OK,
