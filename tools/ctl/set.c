@@ -325,14 +325,16 @@ static int check_mime(const char *key, const char *in, char *out)
 
 /*
  * A URL entry: "host", "host/path-prefix" or ".host..." (and subdomains);
- * "http://" is stripped and the host lower-cased.  The host is a name of
+ * "http://" is stripped and the host lower-cased, without a trailing dot
+ * (the kernel drops it from request hosts).  The host is a name of
  * letters, digits, '-', '_' and '.', or an IPv6 address in brackets; the
  * path is printable ASCII without spaces.
  */
 static int check_url(const char *key, const char *in, char *out)
 {
-	const char *p = in, *host;
+	const char *p = in;
 	size_t i, hlen;
+	char *host;
 
 	if (!strncasecmp(p, "http://", 7))
 		p += 7;
@@ -379,7 +381,14 @@ static int check_url(const char *key, const char *in, char *out)
 		}
 		if (!is_alnum(host[i]) && !strchr("-_.", host[i]))
 			return bad_char(key, host[i], in, " (in the host)");
+		if (host[i] == '.' && (!i || host[i - 1] == '.')) {
+			err_msg("%s: \"%s\": the host has an empty label",
+				key, shown(in));
+			return EXIT_USAGE;
+		}
 	}
+	if (hlen > 1 && host[hlen - 1] == '.')
+		memmove(host + hlen - 1, host + hlen, strlen(host + hlen) + 1);
 	return EXIT_OK;
 }
 

@@ -378,6 +378,10 @@ usage_error "url-bypass: \"$(printf '%s' "$url256" | cut -c1-64)...\" is longer 
 	set http url-bypass "$url256"
 usage_error "url-bypass: \"$(printf 'http://%s' "$url256" | cut -c1-64)...\" is longer than 255 characters" \
 	set http url-bypass "http://$url256"
+for v in .. ... a..b .a..b a.example.. http://..a; do
+	usage_error "url-bypass: \"$v\": the host has an empty label" set http url-bypass "$v"
+done
+usage_error 'url-bypass: "a.example" is listed twice' set http url-bypass a.example.,a.example
 usage_error 'url-bypass: "a.example" is listed twice' set http url-bypass A.Example,http://a.example
 usage_error 'url-bypass: ".a.example/x" is listed twice' set http url-bypass .a.example/x,HTTP://.A.EXAMPLE/x
 
@@ -704,7 +708,7 @@ expect 0 "set lists" "$MODEL" -j set http \
 	extensions .EXE,Dll,7z,c++,a_b-c,abcdefghijklmno \
 	mime-bypass Image/*,video/,Application/X-Foo+XML,a!#$%\&\'*+-.^_\`\|~/b \
 	mime-scan image/svg+xml \
-	url-bypass HTTP://WWW.Example.COM/Download/File.EXE,.CDN.example,[2001:DB8::1]/x,a.example/?q=1\&r=%20,x_y.example/
+	url-bypass HTTP://WWW.Example.COM/Download/File.EXE,.CDN.example,[2001:DB8::1]/x,a.example/?q=1\&r=%20,x_y.example/,b.example./x..y/,.c.example.
 json_ok "set lists" '
 h = d["protocols"]["http"]
 assert h["extensions"] == ["exe", "dll", "7z", "c++", "a_b-c",
@@ -713,7 +717,8 @@ assert h["mime_bypass"] == ["image/", "video/", "application/x-foo+xml",
  "a!#$%&\x27*+-.^_`|~/b"], h
 assert h["mime_scan"] == ["image/svg+xml"], h
 assert h["url_bypass"] == ["www.example.com/Download/File.EXE", ".cdn.example",
- "[2001:db8::1]/x", "a.example/?q=1&r=%20", "x_y.example/"], h
+ "[2001:db8::1]/x", "a.example/?q=1&r=%20", "x_y.example/",
+ "b.example/x..y/", ".c.example"], h
 assert list(h) == ["extensions", "mime_bypass", "mime_scan", "url_bypass",
  "fallbacks"], list(h)'
 expect 0 "set lists, text" "$MODEL" set smtp extensions exe,com url-bypass a.example,.b.example/x
