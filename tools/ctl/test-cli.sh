@@ -149,6 +149,22 @@ for w in "show status|config|stats|flows" "set global" "set PROTO" \
 	"ENTRIES := ENTRY[,ENTRY...]  (default: extensions only)"; do
 	has out "$w" "usage mentions $w"
 done
+# The man page documents every keyword of set, every reason and list keyword.
+man="$here/../nfavctl.8"
+for w in max-flows flow-timeout hold-limit mem-limit max-requests enabled ports \
+	scan-mode scan-all by-extension scan-timeout trickle-timeout max-size \
+	max-layers header-limit fallback notify-type protocol-only message \
+	extensions mime-bypass mime-scan url-bypass default corrupt-file \
+	password-file decompress-layer content-size engine-not-ready timeout \
+	out-of-resources too-many-requests malformed log-and-permit skipped \
+	none add del host encoding scan_mode max_layers header_limit \
+	mime_bypass mime_scan url_bypass; do
+	if sed 's/\\-/-/g' "$man" | grep -qw -- "$w"; then
+		pass "nfavctl.8 mentions $w"
+	else
+		fail "nfavctl.8 does not mention $w"
+	fi
+done
 expect 0 "nfavctl --version" "$CTL" --version
 has out "nfavctl " "--version prints the version"
 
@@ -279,9 +295,9 @@ for l in extensions mime-bypass mime-scan url-bypass; do
 	url-bypass) ok=a.example ;;
 	esac
 	usage_error "$l needs a value" set http $l
-	usage_error "$l given twice" set http $l none $l $ok
-	usage_error "$l given twice" set http $l add $ok $l del $ok
-	usage_error "$l given twice" set http $l $ok enabled yes $l default
+	usage_error "$l given twice" set http $l none $l "$ok"
+	usage_error "$l given twice" set http $l add "$ok" $l del "$ok"
+	usage_error "$l given twice" set http $l "$ok" enabled yes $l default
 	usage_error "$l add needs a value" set http $l add
 	usage_error "$l del needs a value" set http $l del
 	usage_error "$l add: \"none\" is a keyword, not an entry" set http $l add none
@@ -706,9 +722,9 @@ for v in 1024:1024 1k:1024 1K:1024 64k:65536 0064k:65536 262144:262144 256K:2621
 done
 expect 0 "set lists" "$MODEL" -j set http \
 	extensions .EXE,Dll,7z,c++,a_b-c,abcdefghijklmno \
-	mime-bypass Image/*,video/,Application/X-Foo+XML,a!#$%\&\'*+-.^_\`\|~/b \
+	mime-bypass "Image/*,video/,Application/X-Foo+XML,a!#\$%&'*+-.^_\`|~/b" \
 	mime-scan image/svg+xml \
-	url-bypass HTTP://WWW.Example.COM/Download/File.EXE,.CDN.example,[2001:DB8::1]/x,a.example/?q=1\&r=%20,x_y.example/,b.example./x..y/,.c.example.
+	url-bypass 'HTTP://WWW.Example.COM/Download/File.EXE,.CDN.example,[2001:DB8::1]/x,a.example/?q=1&r=%20,x_y.example/,b.example./x..y/,.c.example.'
 json_ok "set lists" '
 h = d["protocols"]["http"]
 assert h["extensions"] == ["exe", "dll", "7z", "c++", "a_b-c",
