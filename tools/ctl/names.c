@@ -46,15 +46,23 @@ static const char *const scan_mode_names[NFAV_SCAN_MAX + 1] = {
 };
 
 const struct nfav_list_info list_info[NR_LISTS] = {
-	[LIST_EXTENSIONS] = { "extensions", "extensions",
-			      NFAV_P_EXTENSIONS, NFAV_EXTENSION_MAX,
-			      NFAV_DEFAULT_EXTENSIONS },
-	[LIST_MIME_BYPASS] = { "mime-bypass", "mime_bypass",
-			       NFAV_P_MIME_BYPASS, NFAV_MIME_MAX },
-	[LIST_MIME_SCAN] = { "mime-scan", "mime_scan",
-			     NFAV_P_MIME_SCAN, NFAV_MIME_MAX },
-	[LIST_URL_BYPASS] = { "url-bypass", "url_bypass",
-			      NFAV_P_URL_BYPASS, NFAV_URL_ENTRY_MAX },
+	[LIST_EXTENSIONS] = {
+		.key = "extensions", .json = "extensions",
+		.attr = NFAV_P_EXTENSIONS, .max = NFAV_EXTENSION_MAX,
+		.defaults = NFAV_DEFAULT_EXTENSIONS,
+	},
+	[LIST_MIME_BYPASS] = {
+		.key = "mime-bypass", .json = "mime_bypass",
+		.attr = NFAV_P_MIME_BYPASS, .max = NFAV_MIME_MAX,
+	},
+	[LIST_MIME_SCAN] = {
+		.key = "mime-scan", .json = "mime_scan",
+		.attr = NFAV_P_MIME_SCAN, .max = NFAV_MIME_MAX,
+	},
+	[LIST_URL_BYPASS] = {
+		.key = "url-bypass", .json = "url_bypass",
+		.attr = NFAV_P_URL_BYPASS, .max = NFAV_URL_ENTRY_MAX,
+	},
 };
 
 static const char *const event_names[NFAV_EVENT_MAX + 1] = {

@@ -144,7 +144,7 @@ enum {
 	LIST_DEL,
 };
 
-/* Entries are allocated (config_free()), in order, without duplicates. */
+/* Entries are allocated (config_free() frees them), in order. */
 struct nfav_list {
 	unsigned int n;
 	char *entry[NFAV_LIST_MAX];

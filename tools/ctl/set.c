@@ -3,7 +3,9 @@
  * nfavctl set global|PROTO KEYWORD VALUE ...
  *
  * Every argument is checked before the kernel is contacted; the kernel
- * validates the change again as a whole and applies it atomically.
+ * validates the change again as a whole and applies it atomically.  List
+ * entries are normalized the way the kernel stores them, so that "add" and
+ * "del" can compare them with the current list, which they read first.
  */
 #include <ctype.h>
 #include <errno.h>
