@@ -38,6 +38,25 @@ static int m_hex(u8 c)
 	return -1;
 }
 
+/* A name of letters, digits, '-', '_' and dots, or "[IPv6]": no port. */
+static bool m_host_ok(const char *h, u32 n)
+{
+	u32 i;
+
+	if (h[0] != '[') {
+		for (i = 0; i < n; i++)
+			if (h[i] == ':' || h[i] == '[' || h[i] == ']')
+				return false;
+		return true;
+	}
+	if (n < 3 || h[n - 1] != ']')
+		return false;
+	for (i = 1; i < n - 1; i++)
+		if (m_hex(h[i]) < 0 && h[i] != ':' && h[i] != '.')
+			return false;
+	return true;
+}
+
 /* Lower-case @n bytes of @s into @out, check them; 0 or a message. */
 static const char *m_norm_ext(char *out, const char *s, u32 n)
 {
@@ -103,6 +122,8 @@ static const char *m_norm_url(char *out, const char *s, u32 n)
 	}
 	if (i == hs)
 		return "URL entry: empty host";
+	if (!m_host_ok(out + hs, i - hs))
+		return "URL entry: a host name or [IPv6 address], without port";
 	for (; i < n; i++) {
 		if ((u8)s[i] <= ' ' || (u8)s[i] >= 0x7f)
 			return "URL entry: invalid character in the path";

@@ -64,9 +64,9 @@ static void test_list_normalise(void **state)
 	free(l);
 
 	l = list_of(NFAV_LIST_URL,
-		    "HTTP://Example.COM/Path/A,.Updates.Example.org,[2001:db8::1]:8080/x,h/");
+		    "HTTP://Example.COM/Path/A,.Updates.Example.org,[2001:db8::1]/x,h/");
 	assert_string_equal(joined(l),
-			    "example.com/Path/A,.updates.example.org,[2001:db8::1]:8080/x,h/");
+			    "example.com/Path/A,.updates.example.org,[2001:db8::1]/x,h/");
 	free(l);
 }
 
@@ -100,6 +100,13 @@ static void test_list_errors(void **state)
 	assert_non_null(add1(l, NFAV_LIST_URL, "exa\x01mple.com"));
 	assert_non_null(add1(l, NFAV_LIST_URL, "example.com/\x7f"));
 	assert_non_null(add1(l, NFAV_LIST_URL, "user@example.com"));
+	assert_non_null(add1(l, NFAV_LIST_URL, "example.com:80"));
+	assert_non_null(add1(l, NFAV_LIST_URL, "http://http://example.com"));
+	assert_non_null(add1(l, NFAV_LIST_URL, "[2001:db8::1]:80"));
+	assert_non_null(add1(l, NFAV_LIST_URL, "[2001:db8::g]"));
+	assert_non_null(add1(l, NFAV_LIST_URL, "[]"));
+	assert_non_null(add1(l, NFAV_LIST_URL, "a[b]"));
+	assert_null(add1(l, NFAV_LIST_URL, "[2001:DB8::1]/x"));
 	memset(big, 'a', sizeof(big));
 	big[sizeof(big) - 1] = '\0';
 	assert_non_null(add1(l, NFAV_LIST_URL, big));
