@@ -422,6 +422,28 @@ static void http_set_type(struct nfav_http_dir *d, const u8 *v, u32 n)
 }
 
 /*
+ * The next element of the comma-separated list @v (@n bytes) from *@i:
+ * its bounds in [*@s, *@e), without white space.  Empty elements are
+ * skipped.  Returns false at the end of the list.
+ */
+static bool http_list_next(const u8 *v, u32 n, u32 *i, u32 *s, u32 *e)
+{
+	while (*i < n) {
+		while (*i < n && (http_ows(v[*i]) || v[*i] == ','))
+			(*i)++;
+		*s = *i;
+		while (*i < n && v[*i] != ',')
+			(*i)++;
+		*e = *i;
+		while (*e > *s && http_ows(v[*e - 1]))
+			(*e)--;
+		if (*e > *s)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Append the codings of the list @v (@n bytes) to @dst (@size bytes),
  * lower case, comma separated, without "identity".  Codings that do not fit
  * make the whole list "unknown": the daemon then cannot undo them and the
@@ -432,17 +454,9 @@ static void http_add_codings(struct nfav_http_dir *d, char *dst, u32 size,
 {
 	u32 i = 0, s, e, o = strlen(dst);
 
-	while (i < n && !(d->msg_flags & MF_ENC_OVER)) {
-		while (i < n && (http_ows(v[i]) || v[i] == ','))
-			i++;
-		s = i;
-		while (i < n && v[i] != ',')
-			i++;
-		e = i;
-		while (e > s && http_ows(v[e - 1]))
-			e--;
-		if (e == s || http_ieq((const char *)v + s, e - s,
-				       "identity", 8))
+	while (!(d->msg_flags & MF_ENC_OVER) &&
+	       http_list_next(v, n, &i, &s, &e)) {
+		if (http_ieq((const char *)v + s, e - s, "identity", 8))
 			continue;
 		if (o + (o ? 1 : 0) + (e - s) >= size) {
 			d->msg_flags |= MF_ENC_OVER;
@@ -540,17 +554,7 @@ static int http_transfer_encoding(struct nfav_http_dir *d, const u8 *v, u32 n)
 	u32 i = 0, s, e;
 	bool any = false;
 
-	while (i < n) {
-		while (i < n && (http_ows(v[i]) || v[i] == ','))
-			i++;
-		s = i;
-		while (i < n && v[i] != ',')
-			i++;
-		e = i;
-		while (e > s && http_ows(v[e - 1]))
-			e--;
-		if (e == s)
-			continue;
+	while (http_list_next(v, n, &i, &s, &e)) {
 		any = true;
 		/* nothing may follow chunked */
 		if (d->msg_flags & MF_CHUNKED)
