@@ -6,11 +6,22 @@
  * reference (engine_get) for its whole duration, so a reload that swaps in a
  * new engine never pulls the old one from under a running scan: the old
  * engine is freed by whoever drops the last reference.
+ *
+ * The decompression layer limit is per object (NFAV_O_MAX_LAYERS), while
+ * libclamav's CL_ENGINE_MAX_RECURSION is per engine.  The engine's limit is
+ * therefore set beyond any per-object limit, and each scan enforces its own
+ * through libclamav's file inspection callback, which sees every file
+ * libclamav extracts (archive members, decompressed streams, unpacked
+ * executables, attachments) with its recursion level: one deeper than the
+ * scan's limit is skipped (CL_BREAK) and the scan remembers it.  A skipped
+ * file would enter libclamav's clean cache, and a later scan allowing that
+ * depth would take it as clean without looking: the cache is disabled.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +100,7 @@ const char *reason_name(enum nfav_reason reason)
 	case NFAV_REASON_TIMEOUT:		return "timeout";
 	case NFAV_REASON_OUT_OF_RESOURCES:	return "out-of-resources";
 	case NFAV_REASON_TOO_MANY_REQUESTS:	return "too-many-requests";
+	case NFAV_REASON_MALFORMED:		return "malformed";
 	default:				return "unknown";
 	}
 }
@@ -174,15 +186,18 @@ static int set_limit(struct cl_engine *cl, enum cl_engine_field field,
 }
 
 /*
- * --max-recursion N means N nested decompression layers below the object
+ * A layer limit of N means N nested decompression layers below the object
  * are unpacked and scanned.  libclamav counts the object itself as
  * recursion level 0 and refuses to descend to level CL_ENGINE_MAX_RECURSION,
- * so the content of the Nth layer sits at level N and needs a limit of N + 1.
+ * so the content of the Nth layer sits at level N and would need a limit of
+ * N + 1.  The engine allows the largest limit; scan_inspect() applies the
+ * object's.
  */
 static int engine_set_limits(struct cl_engine *cl)
 {
 	if (set_limit(cl, CL_ENGINE_MAX_RECURSION, "max-recursion",
-		      (long long)opts.max_recursion + 1))
+		      NFAVD_LAYERS_MAX + 1) ||
+	    set_limit(cl, CL_ENGINE_DISABLE_CACHE, "disable-cache", 1))
 		return -1;
 	if (opts.max_filesize_kb >= 0 &&
 	    set_limit(cl, CL_ENGINE_MAX_FILESIZE, "max-filesize",
@@ -197,6 +212,41 @@ static int engine_set_limits(struct cl_engine *cl)
 		      opts.max_scantime_ms))
 		return -1;
 	return 0;
+}
+
+/* What one scan needs from its file inspection callback. */
+struct scan_ctx {
+	unsigned int max_layers;	/* deepest recursion level scanned */
+	unsigned int skipped;		/* files deeper: not scanned */
+	uint32_t skipped_level;		/* level of the first one */
+	char skipped_type[32];		/* and its libclamav type */
+};
+
+/* libclamav's file inspection callback: skip what is nested too deep. */
+static cl_error_t scan_inspect(int fd, const char *type,
+			       const char **ancestors, size_t parent_file_size,
+			       const char *file_name, size_t file_size,
+			       const char *file_buffer,
+			       uint32_t recursion_level,
+			       uint32_t layer_attributes, void *context)
+{
+	struct scan_ctx *ctx = context;
+
+	(void)fd;
+	(void)ancestors;
+	(void)parent_file_size;
+	(void)file_name;
+	(void)file_size;
+	(void)file_buffer;
+	(void)layer_attributes;
+	if (!ctx || recursion_level <= ctx->max_layers)
+		return CL_CLEAN;
+	if (!ctx->skipped++) {
+		ctx->skipped_level = recursion_level;
+		snprintf(ctx->skipped_type, sizeof(ctx->skipped_type), "%s",
+			 type ? type : "?");
+	}
+	return CL_BREAK;
 }
 
 /*
@@ -231,6 +281,7 @@ struct engine *engine_load(const char *dir)
 	}
 	if (engine_set_limits(e->cl))
 		goto err_engine;
+	cl_engine_set_clcb_file_inspection(e->cl, scan_inspect);
 
 	ret = cl_load(dir, e->cl, &sigs, CL_DB_STDOPT);
 	if (ret == CL_EOPEN && !has_database_files(dir)) {
@@ -311,68 +362,107 @@ static enum nfav_reason limit_reason(const char *what)
 	return NFAV_REASON_DEFAULT;
 }
 
-static void set_error(struct scan_result *r, enum nfav_reason reason,
-		      const char *detail)
+/* Make @r an error verdict; the printf-style detail is for the logs. */
+void scan_error(struct scan_result *r, enum nfav_reason reason,
+		const char *fmt, ...)
 {
+	va_list ap;
+
+	memset(r, 0, sizeof(*r));
 	r->verdict = NFAV_VERDICT_ERROR;
 	r->reason = reason;
-	snprintf(r->detail, sizeof(r->detail), "%s", detail);
+	va_start(ap, fmt);
+	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+	va_end(ap);
+}
+
+/* Detections that are not signatures: heuristic alerts to reasons. */
+static bool heuristic_reason(const char *virname, enum nfav_reason *reason)
+{
+	if (!strncmp(virname, LIMITS_PREFIX, strlen(LIMITS_PREFIX)))
+		*reason = limit_reason(virname + strlen(LIMITS_PREFIX));
+	else if (!strncmp(virname, ENCRYPTED_PREFIX, strlen(ENCRYPTED_PREFIX)))
+		*reason = NFAV_REASON_PASSWORD_FILE;
+	else if (!strncmp(virname, BROKEN_PREFIX, strlen(BROKEN_PREFIX)))
+		*reason = NFAV_REASON_CORRUPT_FILE;
+	else
+		return false;
+	return true;
+}
+
+/* libclamav's errors to reasons. */
+static enum nfav_reason error_reason(cl_error_t ret)
+{
+	switch (ret) {
+	case CL_EFORMAT:
+	case CL_EPARSE:
+	case CL_EUNPACK:
+		return NFAV_REASON_CORRUPT_FILE;
+	case CL_EMAXREC:
+		return NFAV_REASON_DECOMPRESS_LAYER;
+	case CL_EMAXSIZE:
+	case CL_EMAXFILES:
+		return NFAV_REASON_CONTENT_SIZE;
+	case CL_EMEM:
+	case CL_ETMPFILE:
+	case CL_ETMPDIR:
+		return NFAV_REASON_OUT_OF_RESOURCES;
+	default:
+		return NFAV_REASON_DEFAULT;
+	}
 }
 
 /* The mapping documented in nfavd(8), "VERDICTS". */
 static void classify(cl_error_t ret, const char *virname,
 		     struct scan_result *r)
 {
-	memset(r, 0, sizeof(*r));
+	enum nfav_reason reason;
 
+	memset(r, 0, sizeof(*r));
 	switch (ret) {
 	case CL_CLEAN:
 		r->verdict = NFAV_VERDICT_CLEAN;
-		return;
+		break;
 	case CL_VIRUS:
 		if (!virname)
 			virname = "Unknown";
-		if (!strncmp(virname, LIMITS_PREFIX, strlen(LIMITS_PREFIX))) {
-			set_error(r, limit_reason(virname + strlen(LIMITS_PREFIX)),
-				  virname);
-		} else if (!strncmp(virname, ENCRYPTED_PREFIX,
-				    strlen(ENCRYPTED_PREFIX))) {
-			set_error(r, NFAV_REASON_PASSWORD_FILE, virname);
-		} else if (!strncmp(virname, BROKEN_PREFIX,
-				    strlen(BROKEN_PREFIX))) {
-			set_error(r, NFAV_REASON_CORRUPT_FILE, virname);
-		} else {
-			r->verdict = NFAV_VERDICT_INFECTED;
-			snprintf(r->virus, sizeof(r->virus), "%s", virname);
-			snprintf(r->detail, sizeof(r->detail), "%s", virname);
+		if (heuristic_reason(virname, &reason)) {
+			scan_error(r, reason, "%s", virname);
+			break;
 		}
-		return;
-	case CL_EFORMAT:
-	case CL_EPARSE:
-	case CL_EUNPACK:
-		set_error(r, NFAV_REASON_CORRUPT_FILE, cl_strerror(ret));
-		return;
-	case CL_EMAXREC:
-		set_error(r, NFAV_REASON_DECOMPRESS_LAYER, cl_strerror(ret));
-		return;
-	case CL_EMAXSIZE:
-	case CL_EMAXFILES:
-		set_error(r, NFAV_REASON_CONTENT_SIZE, cl_strerror(ret));
-		return;
-	case CL_EMEM:
-	case CL_ETMPFILE:
-	case CL_ETMPDIR:
-		set_error(r, NFAV_REASON_OUT_OF_RESOURCES, cl_strerror(ret));
-		return;
+		r->verdict = NFAV_VERDICT_INFECTED;
+		snprintf(r->virus, sizeof(r->virus), "%s", virname);
+		snprintf(r->detail, sizeof(r->detail), "%s", virname);
+		break;
 	default:
-		set_error(r, NFAV_REASON_DEFAULT, cl_strerror(ret));
-		return;
+		scan_error(r, error_reason(ret), "%s", cl_strerror(ret));
+		break;
 	}
 }
 
-/* Scan the whole content of @fd (from offset 0, whatever its position). */
-void engine_scan(struct engine *e, int fd, struct scan_result *r)
+/*
+ * The most decoded content (bytes) worth producing for a scan by @e: more
+ * would not be scanned anyway.  The smaller of libclamav's file size and
+ * scan size limits, NFAVD_DECODE_MAX_DEFAULT if both are off.
+ */
+uint64_t engine_decode_limit(const struct engine *e)
 {
+	long long file = cl_engine_get_num(e->cl, CL_ENGINE_MAX_FILESIZE, NULL);
+	long long scan = cl_engine_get_num(e->cl, CL_ENGINE_MAX_SCANSIZE, NULL);
+
+	if (file <= 0 || (scan > 0 && scan < file))
+		file = scan;
+	return file > 0 ? (uint64_t)file : NFAVD_DECODE_MAX_DEFAULT;
+}
+
+/*
+ * Scan the whole content of @fd (from offset 0, whatever its position),
+ * unpacking at most @max_layers nested layers.
+ */
+void engine_scan(struct engine *e, int fd, unsigned int max_layers,
+		 struct scan_result *r)
+{
+	struct scan_ctx ctx = { .max_layers = max_layers };
 	struct cl_scan_options so;
 	const char *virname = NULL;
 	unsigned long int scanned = 0;
@@ -397,8 +487,17 @@ void engine_scan(struct engine *e, int fd, struct scan_result *r)
 		return;
 	}
 
-	ret = cl_scandesc(fd, NULL, &virname, &scanned, e->cl, &so);
+	ret = cl_scandesc_callback(fd, NULL, &virname, &scanned, e->cl, &so,
+				   &ctx);
 	classify(ret, virname, r);
+
+	/* A signature found at an allowed depth wins over the layer limit. */
+	if (ctx.skipped && r->verdict != NFAV_VERDICT_INFECTED)
+		scan_error(r, NFAV_REASON_DECOMPRESS_LAYER,
+			   "%u file%s over the layer limit (first: %s at "
+			   "level %u)", ctx.skipped,
+			   ctx.skipped == 1 ? "" : "s", ctx.skipped_type,
+			   ctx.skipped_level);
 }
 
 /* ---- SIGHUP reload ---------------------------------------------------- */

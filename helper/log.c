@@ -47,7 +47,7 @@ static const char *prio_name(int prio)
 
 void log_msg(int prio, const char *fmt, ...)
 {
-	char buf[1024];
+	char buf[2048];
 	va_list ap;
 
 	if (prio == LOG_DEBUG && !log_verbose)

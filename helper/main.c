@@ -47,7 +47,13 @@ enum {
 	OPT_MAX_SCANSIZE,
 	OPT_MAX_SCANTIME,
 	OPT_PIDFILE,
+	OPT_ENCODING,
+	OPT_MAX_LAYERS,
 };
+
+/* --scan only: how the files are taken. */
+static const char *scan_encoding;	/* --encoding */
+static int scan_max_layers = -1;	/* --max-layers, -1: --max-recursion */
 
 static const struct option long_options[] = {
 	{ "database",		required_argument, NULL, 'd' },
@@ -62,6 +68,8 @@ static const struct option long_options[] = {
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "check",		no_argument,	   NULL, OPT_CHECK },
 	{ "scan",		no_argument,	   NULL, OPT_SCAN },
+	{ "encoding",		required_argument, NULL, OPT_ENCODING },
+	{ "max-layers",		required_argument, NULL, OPT_MAX_LAYERS },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -72,7 +80,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: nfavd [OPTIONS]                 run the scan daemon\n"
 "       nfavd [OPTIONS] --check         load the database and report it\n"
-"       nfavd [OPTIONS] --scan FILE...  scan files as traffic would be\n"
+"       nfavd [OPTIONS] --scan [--encoding CODINGS] [--max-layers N] FILE...\n"
+"                                       scan files as traffic would be\n"
 "\n"
 "Options:\n"
 "  -d, --database DIR      signature database directory (default %s)\n"
@@ -84,6 +93,10 @@ static void usage(FILE *f)
 "      --max-filesize KB   largest file libclamav scans (0: no limit)\n"
 "      --max-scansize KB   most data scanned per object (0: no limit)\n"
 "      --max-scantime MS   longest scan of one object (0: no limit)\n"
+"      --encoding CODINGS  --scan: content codings applied to the files,\n"
+"                          in order (e.g. \"gzip, br\"; default: none)\n"
+"      --max-layers N      --scan: layer limit of the files, codings\n"
+"                          included (default: --max-recursion)\n"
 "  -v, --verbose           log debug messages\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
@@ -126,6 +139,7 @@ static int mode_check(void)
 static int mode_scan(char **files, int nfiles)
 {
 	bool infected = false, error = false;
+	unsigned int layers;
 	struct engine *e;
 	int i;
 
@@ -136,6 +150,8 @@ static int mode_scan(char **files, int nfiles)
 	e = engine_load(opts.database);
 	if (!e)
 		return 2;
+	layers = scan_max_layers >= 0 ? (unsigned int)scan_max_layers :
+		 opts.max_recursion;
 
 	for (i = 0; i < nfiles; i++) {
 		struct scan_result r;
@@ -149,7 +165,7 @@ static int mode_scan(char **files, int nfiles)
 			error = true;
 			continue;
 		}
-		engine_scan(e, fd, &r);
+		content_scan(e, fd, scan_encoding, layers, &r);
 		close(fd);
 
 		switch (r.verdict) {
@@ -546,7 +562,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MAX_RECURSION:
 			opts.max_recursion = (unsigned int)parse_number(
-				"max-recursion", optarg, 0, 64);
+				"max-recursion", optarg, 0, NFAVD_LAYERS_MAX);
 			break;
 		case OPT_MAX_FILESIZE:
 			opts.max_filesize_kb = parse_number("max-filesize",
@@ -570,6 +586,13 @@ int main(int argc, char **argv)
 		case OPT_SCAN:
 			scan = true;
 			break;
+		case OPT_ENCODING:
+			scan_encoding = optarg;
+			break;
+		case OPT_MAX_LAYERS:
+			scan_max_layers = (int)parse_number("max-layers",
+					optarg, 0, NFAVD_LAYERS_MAX);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -584,6 +607,11 @@ int main(int argc, char **argv)
 	}
 	if (check && scan) {
 		fprintf(stderr, "nfavd: --check and --scan exclude each other\n");
+		return 2;
+	}
+	if (!scan && (scan_encoding || scan_max_layers >= 0)) {
+		fprintf(stderr, "nfavd: --encoding and --max-layers need "
+			"--scan\n");
 		return 2;
 	}
 	if (!scan && optind < argc) {

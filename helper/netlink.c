@@ -18,7 +18,8 @@
  *     means the module is gone; a DAEMON_PORTID that is not ours means the
  *     registration is gone (module reloaded): register again.
  *   kernel -> daemon, unicast to the rx socket:
- *     OBJECT_BEGIN  OBJECT_ID, OBJECT (metadata nest)
+ *     OBJECT_BEGIN  OBJECT_ID, OBJECT (metadata nest: for the logs, and
+ *                   MAX_LAYERS and ENCODING for the scan)
  *     OBJECT_DATA   OBJECT_ID, OFFSET, DATA: in order, without gaps
  *     OBJECT_END    OBJECT_ID, SIZE, optional ABORTED (no verdict wanted)
  *
@@ -344,10 +345,7 @@ static void send_error(uint64_t id, const char *desc, enum nfav_reason reason,
 {
 	struct scan_result r;
 
-	memset(&r, 0, sizeof(r));
-	r.verdict = NFAV_VERDICT_ERROR;
-	r.reason = reason;
-	snprintf(r.detail, sizeof(r.detail), "%s", detail);
+	scan_error(&r, reason, "%s", detail);
 	send_verdict(id, nl.gen, desc, &r);
 }
 
@@ -614,7 +612,15 @@ static unsigned int attr_u16(const struct nlattr *a)
 	return a && nla_len(a) >= 2 ? nla_get_u16((struct nlattr *)a) : 0;
 }
 
-/* A log-safe copy of a (possibly unterminated) string attribute. */
+static unsigned int attr_u32(const struct nlattr *a, unsigned int def)
+{
+	return a && nla_len(a) >= 4 ? nla_get_u32((struct nlattr *)a) : def;
+}
+
+/*
+ * A log-safe copy of a (possibly unterminated) string attribute: tabs become
+ * spaces, other control characters '?'.
+ */
 static void attr_str(const struct nlattr *a, char *buf, size_t size)
 {
 	const char *s = nla_data(a);
@@ -623,8 +629,20 @@ static void attr_str(const struct nlattr *a, char *buf, size_t size)
 	if (n >= size)
 		n = size - 1;
 	for (i = 0; i < n; i++)
-		buf[i] = (s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+		buf[i] = s[i] == '\t' ? ' ' :
+			 (s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
 	buf[n] = '\0';
+}
+
+/* attr_str() into a new allocation. */
+static char *attr_strdup(const struct nlattr *a)
+{
+	size_t size = strnlen(nla_data(a), (size_t)nla_len(a)) + 1;
+	char *s = malloc(size);
+
+	if (s)
+		attr_str(a, s, size);
+	return s;
 }
 
 static void attr_addr(const struct nlattr *a, unsigned int port, char *buf,
@@ -640,18 +658,28 @@ static void attr_addr(const struct nlattr *a, unsigned int port, char *buf,
 		 port);
 }
 
-/* "http download 10.0.0.1:80 -> 10.0.0.2:40000 name "x" url "y" ..." */
-static void describe(struct nlattr *nest, char *buf, size_t size)
+/* Append ' @label "value"' if string attribute @a is present. */
+static void describe_str(char *buf, size_t size, const char *label,
+			 const struct nlattr *a)
 {
-	struct nlattr *ob[NFAV_O_MAX + 1];
-	char client[64], server[64], s[NFAV_NAME_MAX];
-	unsigned int proto, dir;
-	size_t len;
+	size_t len = strlen(buf);
+	char s[NFAV_NAME_MAX];
 
-	if (!nest || nla_parse_nested(ob, NFAV_O_MAX, nest, NULL)) {
-		snprintf(buf, size, "(no metadata)");
+	if (!a || len >= size)
 		return;
-	}
+	attr_str(a, s, sizeof(s));
+	snprintf(buf + len, size - len, " %s \"%s\"", label, s);
+}
+
+/*
+ * "http download 10.0.0.1:80 -> 10.0.0.2:40000 name "x" host "h" url "y"
+ * type "t" encoding "gzip""
+ */
+static void describe(struct nlattr **ob, char *buf, size_t size)
+{
+	char client[64], server[64];
+	unsigned int proto, dir;
+
 	proto = attr_u8(ob[NFAV_O_PROTO], 0);
 	dir = attr_u8(ob[NFAV_O_DIRECTION], NFAV_DIR_DOWNLOAD);
 	attr_addr(ob[NFAV_O_CLIENT_ADDR], attr_u16(ob[NFAV_O_CLIENT_PORT]),
@@ -668,30 +696,47 @@ static void describe(struct nlattr *nest, char *buf, size_t size)
 			 proto <= NFAV_PROTO_MAX && proto_names[proto] ?
 			 proto_names[proto] : "?", server, client);
 
-	if (ob[NFAV_O_NAME]) {
-		attr_str(ob[NFAV_O_NAME], s, sizeof(s));
-		len = strlen(buf);
-		snprintf(buf + len, size - len, " name \"%s\"", s);
-	}
-	if (ob[NFAV_O_URL]) {
-		attr_str(ob[NFAV_O_URL], s, sizeof(s));
-		len = strlen(buf);
-		snprintf(buf + len, size - len, " url \"%s\"", s);
-	}
-	if (ob[NFAV_O_CONTENT_TYPE]) {
-		attr_str(ob[NFAV_O_CONTENT_TYPE], s, sizeof(s));
-		len = strlen(buf);
-		snprintf(buf + len, size - len, " type \"%s\"", s);
+	describe_str(buf, size, "name", ob[NFAV_O_NAME]);
+	describe_str(buf, size, "host", ob[NFAV_O_HOST]);
+	describe_str(buf, size, "url", ob[NFAV_O_URL]);
+	describe_str(buf, size, "type", ob[NFAV_O_CONTENT_TYPE]);
+	describe_str(buf, size, "encoding", ob[NFAV_O_ENCODING]);
+}
+
+/*
+ * The scan settings of an object: its layer limit (--max-recursion if the
+ * kernel sends none) and content codings.
+ */
+static void object_meta(struct nlattr **ob, struct object_meta *meta)
+{
+	memset(meta, 0, sizeof(*meta));
+	meta->max_layers = attr_u32(ob[NFAV_O_MAX_LAYERS], opts.max_recursion);
+	if (meta->max_layers > NFAVD_LAYERS_MAX)
+		meta->max_layers = NFAVD_LAYERS_MAX;
+	if (ob[NFAV_O_ENCODING]) {
+		meta->encoding = attr_strdup(ob[NFAV_O_ENCODING]);
+		if (!meta->encoding)
+			meta->error = NFAV_REASON_OUT_OF_RESOURCES;
 	}
 }
 
 static void on_begin(uint64_t id, struct nlattr **tb)
 {
+	struct nlattr *ob[NFAV_O_MAX + 1];
 	char desc[OBJECT_DESC_MAX];
+	struct object_meta meta;
 
-	describe(tb[NFAV_A_OBJECT], desc, sizeof(desc));
-	log_debug("object %llu begins: %s", (unsigned long long)id, desc);
-	objects_begin(id, desc);
+	if (tb[NFAV_A_OBJECT] &&
+	    !nla_parse_nested(ob, NFAV_O_MAX, tb[NFAV_A_OBJECT], NULL)) {
+		describe(ob, desc, sizeof(desc));
+	} else {
+		memset(ob, 0, sizeof(ob));
+		snprintf(desc, sizeof(desc), "(no metadata)");
+	}
+	object_meta(ob, &meta);
+	log_debug("object %llu begins (layer limit %u): %s",
+		  (unsigned long long)id, meta.max_layers, desc);
+	objects_begin(id, desc, &meta);
 }
 
 static void on_data(uint64_t id, struct nlattr **tb)
@@ -755,9 +800,12 @@ static void on_end(uint64_t id, struct nlattr **tb)
 	job->id = id;
 	job->fd = o->fd;
 	job->size = o->size;
+	job->encoding = o->encoding;
+	job->max_layers = o->max_layers;
 	job->gen = nl.gen;
 	memcpy(job->desc, o->desc, sizeof(job->desc));
 	o->fd = -1;
+	o->encoding = NULL;
 	object_free(o);
 
 	log_debug("object %llu complete (%llu bytes): queued for scanning",
@@ -765,8 +813,7 @@ static void on_end(uint64_t id, struct nlattr **tb)
 	if (pool_submit(job)) {
 		send_error(id, job->desc, NFAV_REASON_OUT_OF_RESOURCES,
 			   "scan queue full");
-		close(job->fd);
-		free(job);
+		job_free(job);
 	}
 }
 

@@ -6,8 +6,9 @@
  *   main      event loop (main.c): kernel messages (netlink.c), signals,
  *             the one-second maintenance tick; owns the object table
  *             (objects.c), which therefore needs no lock
- *   workers   pool.c: scan one finished object each (engine.c) and send its
- *             verdict (netlink.c)
+ *   workers   pool.c: undo the content codings of one finished object
+ *             (coding.c), scan it (engine.c) and send its verdict
+ *             (netlink.c)
  *   reload    engine.c: builds a new engine on SIGHUP, then swaps it in
  */
 #ifndef NFAVD_H
@@ -24,6 +25,11 @@
 #define NFAVD_VERSION "0.1.0"
 #define NFAVD_DEFAULT_DATABASE "/var/lib/clamav"
 
+/* Decompression layer limits: --max-recursion, --max-layers, the kernel's. */
+#define NFAVD_LAYERS_MAX 64
+_Static_assert(NFAVD_LAYERS_MAX >= NFAV_MAX_LAYERS_MAX,
+	       "the daemon must allow every layer limit the kernel may send");
+
 /* ---- main.c: options ---------------------------------------------------- */
 
 struct nfavd_options {
@@ -33,7 +39,7 @@ struct nfavd_options {
 	unsigned int threads;
 	const char *user;
 	const char *pidfile;
-	unsigned int max_recursion;	/* decompression layers */
+	unsigned int max_recursion;	/* default decompression layer limit */
 	long long max_filesize_kb;	/* -1: libclamav default */
 	long long max_scansize_kb;	/* -1: libclamav default */
 	long long max_scantime_ms;	/* -1: libclamav default */
@@ -79,17 +85,39 @@ struct engine *engine_load(const char *dir);
 void engine_install(struct engine *e);
 struct engine *engine_get(void);
 void engine_put(struct engine *e);
-void engine_scan(struct engine *e, int fd, struct scan_result *r);
+void engine_scan(struct engine *e, int fd, unsigned int max_layers,
+		 struct scan_result *r);
+uint64_t engine_decode_limit(const struct engine *e);
 const char *engine_libversion(void);
 const char *reason_name(enum nfav_reason reason);
+void scan_error(struct scan_result *r, enum nfav_reason reason,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 int reload_start(int notify_fd);
 bool reload_finish(void);
 void reload_stop(void);
 
+/* ---- coding.c ------------------------------------------------------------- */
+
+/* Default bound of decoded content when libclamav's size limits are off. */
+#define NFAVD_DECODE_MAX_DEFAULT (256ull << 20)
+
+void content_scan(struct engine *e, int fd, const char *encoding,
+		  unsigned int max_layers, struct scan_result *r);
+
 /* ---- objects.c ------------------------------------------------------------ */
 
-#define OBJECT_DESC_MAX 512
+#define OBJECT_DESC_MAX 1024
+
+/*
+ * What OBJECT_BEGIN says about how to scan an object.  objects_begin() takes
+ * the (malloc'ed) encoding.
+ */
+struct object_meta {
+	char *encoding;			/* content codings, NULL if none */
+	unsigned int max_layers;	/* decompression layer limit */
+	enum nfav_reason error;		/* NONE, or why it cannot be scanned */
+};
 
 /* An object being received.  Owned by the main thread. */
 struct object {
@@ -98,11 +126,14 @@ struct object {
 	uint64_t size;			/* bytes received so far */
 	enum nfav_reason error;		/* NONE while healthy */
 	time_t last;			/* CLOCK_MONOTONIC seconds */
+	char *encoding;			/* NFAV_O_ENCODING, NULL if none */
+	unsigned int max_layers;
 	struct object *next;		/* hash chain */
 	char desc[OBJECT_DESC_MAX];	/* for logs */
 };
 
-struct object *objects_begin(uint64_t id, const char *desc);
+struct object *objects_begin(uint64_t id, const char *desc,
+			     struct object_meta *meta);
 struct object *objects_find(uint64_t id);
 void objects_data(struct object *o, uint64_t offset, const void *data,
 		  size_t len);
@@ -120,6 +151,8 @@ struct job {
 	uint64_t id;
 	int fd;
 	uint64_t size;
+	char *encoding;			/* content codings, NULL if none */
+	unsigned int max_layers;
 	uint32_t gen;			/* netlink generation it belongs to */
 	struct job *next;
 	char desc[OBJECT_DESC_MAX];
@@ -127,6 +160,7 @@ struct job {
 
 int pool_start(unsigned int threads, unsigned int queue_max);
 int pool_submit(struct job *job);
+void job_free(struct job *job);
 unsigned int pool_flush(void);
 void pool_stop(void);
 

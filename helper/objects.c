@@ -48,7 +48,8 @@ static void object_fail(struct object *o, enum nfav_reason reason)
 }
 
 /* Start object @id.  NULL only if even the bookkeeping cannot be allocated. */
-struct object *objects_begin(uint64_t id, const char *desc)
+struct object *objects_begin(uint64_t id, const char *desc,
+			     struct object_meta *meta)
 {
 	unsigned int h = hash_id(id);
 	struct object *o;
@@ -64,10 +65,15 @@ struct object *objects_begin(uint64_t id, const char *desc)
 	o = calloc(1, sizeof(*o));
 	if (!o) {
 		log_err("object %llu: out of memory", (unsigned long long)id);
+		free(meta->encoding);
+		meta->encoding = NULL;
 		return NULL;
 	}
 	o->id = id;
 	o->last = monotonic_now();
+	o->encoding = meta->encoding;
+	meta->encoding = NULL;
+	o->max_layers = meta->max_layers;
 	snprintf(o->desc, sizeof(o->desc), "%s", desc);
 	o->fd = memfd_create("nfavd-object", MFD_CLOEXEC);
 	if (o->fd < 0) {
@@ -75,6 +81,8 @@ struct object *objects_begin(uint64_t id, const char *desc)
 			(unsigned long long)id, strerror(errno));
 		o->error = NFAV_REASON_OUT_OF_RESOURCES;
 	}
+	if (meta->error != NFAV_REASON_NONE)
+		object_fail(o, meta->error);
 
 	o->next = object_hash[h];
 	object_hash[h] = o;
@@ -147,6 +155,7 @@ void object_free(struct object *o)
 {
 	if (o->fd >= 0)
 		close(o->fd);
+	free(o->encoding);
 	free(o);
 }
 

@@ -20,10 +20,11 @@ static bool pool_stopping;			/* protected by pool_lock */
 static pthread_t *workers;
 static unsigned int nworkers;
 
-static void job_free(struct job *job)
+void job_free(struct job *job)
 {
 	if (job->fd >= 0)
 		close(job->fd);
+	free(job->encoding);
 	free(job);
 }
 
@@ -34,13 +35,11 @@ static void job_scan(struct job *job)
 
 	e = engine_get();
 	if (!e) {	/* cannot happen: an engine is loaded before start */
-		memset(&r, 0, sizeof(r));
-		r.verdict = NFAV_VERDICT_ERROR;
-		r.reason = NFAV_REASON_DEFAULT;
+		scan_error(&r, NFAV_REASON_DEFAULT, "no engine");
 		kernel_send_verdict(job, &r);
 		return;
 	}
-	engine_scan(e, job->fd, &r);
+	content_scan(e, job->fd, job->encoding, job->max_layers, &r);
 	engine_put(e);
 	kernel_send_verdict(job, &r);
 }

@@ -6,6 +6,7 @@
  */
 
 #include <linux/slab.h>
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/lockdep.h>
 
@@ -40,7 +41,7 @@ struct nfav_config *nfav_config_default(void)
 
 	BUILD_BUG_ON(ARRAY_SIZE(nfav_proto_defaults[0].ports) > NFAV_MAX_PORTS);
 
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	cfg = kvzalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return NULL;
 
@@ -61,9 +62,30 @@ struct nfav_config *nfav_config_default(void)
 		pc->max_size = NFAV_DEF_MAX_SIZE;
 		for (r = NFAV_REASON_DEFAULT; r <= NFAV_REASON_MAX; r++)
 			pc->fallback[r] = NFAV_ACTION_LOG_PERMIT;
+		/* what cannot be framed cannot be scanned */
+		pc->fallback[NFAV_REASON_MALFORMED] = NFAV_ACTION_BLOCK;
 		pc->notify = NFAV_NOTIFY_MESSAGE;
+		pc->max_layers = NFAV_DEF_MAX_LAYERS;
+		pc->header_limit = NFAV_DEF_HEADER_LIMIT;
+		pc->scan_mode = NFAV_SCAN_ALL;
+		if (nfav_list_parse(&pc->lists[NFAV_LIST_EXTENSIONS],
+				    NFAV_LIST_EXT, NFAV_DEFAULT_EXTENSIONS,
+				    NFAV_LIST_MAX)) {
+			WARN_ON_ONCE(1);	/* the shipped list is bad */
+			kvfree(cfg);
+			return NULL;
+		}
 	}
 	return cfg;
+}
+
+/**
+ * nfav_config_free() - free a configuration that was never published
+ * @cfg: the configuration, or NULL
+ */
+void nfav_config_free(struct nfav_config *cfg)
+{
+	kvfree(cfg);
 }
 
 /**
@@ -87,7 +109,7 @@ int nfav_config_replace(struct nfav_net *nn, struct nfav_config *cfg)
 					lockdep_is_held(&nn->config_lock));
 	rcu_assign_pointer(nn->config, cfg);
 	if (old)
-		kfree_rcu(old, rcu);
+		kvfree_rcu(old, rcu);
 	return 0;
 }
 
@@ -131,4 +153,32 @@ u8 nfav_proto_for_port(const struct nfav_config *cfg, u16 port)
 			return p;
 	}
 	return NFAV_PROTO_UNSPEC;
+}
+
+/**
+ * nfav_object_skipped() - does the configuration exempt an object from
+ * scanning?
+ * @pc: the protocol's configuration, from rcu_dereference()
+ * @meta: what the parser knows about the object
+ *
+ * In by-extension mode only objects whose file name (Content-Disposition or
+ * the URL's last path segment) has a listed extension are scanned.  Objects
+ * of a bypassed content type (unless also listed as an exception), or from
+ * a bypassed host or URL prefix, are not scanned.
+ *
+ * Return: true if the object passes unscanned.
+ */
+bool nfav_object_skipped(const struct nfav_proto_config *pc,
+			 const struct nfav_obj_meta *meta)
+{
+	if (pc->scan_mode == NFAV_SCAN_BY_EXTENSION &&
+	    !nfav_ext_match(&pc->lists[NFAV_LIST_EXTENSIONS], meta->name,
+			    meta->url))
+		return true;
+	if (nfav_mime_bypassed(&pc->lists[NFAV_LIST_MIME_BYPASS],
+			       &pc->lists[NFAV_LIST_MIME_SCAN],
+			       meta->content_type))
+		return true;
+	return nfav_url_bypassed(&pc->lists[NFAV_LIST_URL_BYPASS], meta->host,
+				 meta->url);
 }

@@ -55,7 +55,7 @@ err_hooks:
 err_flows:
 	nfav_scan_exit(nn);
 err_scan:
-	kfree(cfg);
+	nfav_config_free(cfg);
 	RCU_INIT_POINTER(nn->config, NULL);
 	return ret;
 }
@@ -78,7 +78,7 @@ static void __net_exit nfav_net_exit(struct net *net)
 
 	nfav_flows_exit(nn);
 	nfav_scan_exit(nn);
-	kfree(rcu_dereference_protected(nn->config, true));
+	nfav_config_free(rcu_dereference_protected(nn->config, true));
 	RCU_INIT_POINTER(nn->config, NULL);
 }
 

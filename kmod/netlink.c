@@ -61,6 +61,20 @@ static struct netlink_range_validation nfav_max_size_range = {
 	.max = 4 << 20,			/* KiB: 4 GiB */
 };
 
+static struct netlink_range_validation nfav_header_limit_range = {
+	.min = NFAV_HEADER_LIMIT_MIN,
+	.max = NFAV_HEADER_LIMIT_MAX,
+};
+
+/*
+ * A list nest: every member is an NFAV_L_ENTRY string.  The length of an
+ * entry is checked per list (nfav_parse_list()); this bounds it overall.
+ */
+static const struct nla_policy nfav_list_policy[NFAV_L_MAX + 1] = {
+	[NFAV_L_ENTRY]		= { .type = NLA_NUL_STRING,
+				    .len = NFAV_URL_ENTRY_MAX },
+};
+
 /* NFAV_P_FALLBACKS: member type enum nfav_reason, payload enum nfav_action. */
 static const struct nla_policy nfav_fallback_policy[NFAV_REASON_MAX + 1] = {
 	[NFAV_REASON_DEFAULT ... NFAV_REASON_MAX] =
@@ -85,6 +99,32 @@ static const struct nla_policy nfav_proto_policy[NFAV_P_MAX + 1] = {
 				    .len = NFAV_MESSAGE_MAX },
 	[NFAV_P_TRICKLE_TIMEOUT] = NLA_POLICY_MAX(NLA_U32,
 						  NFAV_TRICKLE_TIMEOUT_MAX),
+	[NFAV_P_MAX_LAYERS]	= NLA_POLICY_RANGE(NLA_U32, 1,
+						   NFAV_MAX_LAYERS_MAX),
+	[NFAV_P_HEADER_LIMIT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&nfav_header_limit_range),
+	[NFAV_P_SCAN_MODE]	= NLA_POLICY_RANGE(NLA_U8, NFAV_SCAN_ALL,
+						   NFAV_SCAN_MAX),
+	[NFAV_P_EXTENSIONS]	= NLA_POLICY_NESTED(nfav_list_policy),
+	[NFAV_P_MIME_BYPASS]	= NLA_POLICY_NESTED(nfav_list_policy),
+	[NFAV_P_MIME_SCAN]	= NLA_POLICY_NESTED(nfav_list_policy),
+	[NFAV_P_URL_BYPASS]	= NLA_POLICY_NESTED(nfav_list_policy),
+};
+
+/* The list attributes, in enum nfav_list_id order. */
+static const struct {
+	u16 attr;
+	u8 kind;			/* enum nfav_list_kind */
+	u16 max_len;
+} nfav_lists[NFAV_NLISTS] = {
+	[NFAV_LIST_EXTENSIONS]	= { NFAV_P_EXTENSIONS, NFAV_LIST_EXT,
+				    NFAV_EXTENSION_MAX },
+	[NFAV_LIST_MIME_BYPASS]	= { NFAV_P_MIME_BYPASS, NFAV_LIST_MIME,
+				    NFAV_MIME_MAX },
+	[NFAV_LIST_MIME_SCAN]	= { NFAV_P_MIME_SCAN, NFAV_LIST_MIME,
+				    NFAV_MIME_MAX },
+	[NFAV_LIST_URL_BYPASS]	= { NFAV_P_URL_BYPASS, NFAV_LIST_URL,
+				    NFAV_URL_ENTRY_MAX },
 };
 
 /* NFAV_A_PROTOS: member type enum nfav_proto. */
@@ -182,7 +222,10 @@ static size_t nfav_meta_size(void)
 	       2 * nla_total_size(sizeof(u16)) +
 	       nla_total_size(sizeof_field(struct nfav_object, name)) +
 	       nla_total_size(sizeof_field(struct nfav_object, url)) +
-	       nla_total_size(sizeof_field(struct nfav_object, content_type));
+	       nla_total_size(sizeof_field(struct nfav_object, content_type)) +
+	       nla_total_size(sizeof_field(struct nfav_object, host)) +
+	       nla_total_size(sizeof_field(struct nfav_object, encoding)) +
+	       nla_total_size(sizeof(u32));
 }
 
 /**
@@ -247,7 +290,11 @@ int nfav_nl_put_meta(struct sk_buff *skb, const struct nfav_flow *flow,
 	     nfav_put_str(skb, NFAV_O_NAME, obj->name, sizeof(obj->name)) ||
 	     nfav_put_str(skb, NFAV_O_URL, obj->url, sizeof(obj->url)) ||
 	     nfav_put_str(skb, NFAV_O_CONTENT_TYPE, obj->content_type,
-			  sizeof(obj->content_type))))
+			  sizeof(obj->content_type)) ||
+	     nfav_put_str(skb, NFAV_O_HOST, obj->host, sizeof(obj->host)) ||
+	     nfav_put_str(skb, NFAV_O_ENCODING, obj->encoding,
+			  sizeof(obj->encoding)) ||
+	     nla_put_u32(skb, NFAV_O_MAX_LAYERS, obj->max_layers)))
 		goto cancel;
 
 	nla_nest_end(skb, nest);
@@ -383,10 +430,34 @@ static size_t nfav_config_size(void)
 		       NFAV_REASON_MAX * nla_total_size(sizeof(u8)) +
 		       nla_total_size(sizeof(u8)) +		/* notify */
 		       nla_total_size(sizeof(u32)) +		/* trickle */
-		       nla_total_size(NFAV_MESSAGE_MAX + 1);	/* message */
+		       nla_total_size(NFAV_MESSAGE_MAX + 1) +	/* message */
+		       2 * nla_total_size(sizeof(u32)) +	/* layers, hdr */
+		       nla_total_size(sizeof(u8)) +		/* scan mode */
+		       NFAV_NLISTS * (nla_total_size(0) +
+				      NFAV_LIST_MAX * NLA_HDRLEN +
+				      NFAV_LIST_BYTES + NFAV_LIST_MAX * 3);
 
 	return 5 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(0) + NFAV_PROTO_MAX * proto;
+}
+
+static int nfav_put_list(struct sk_buff *skb, u16 attr,
+			 const struct nfav_strlist *l)
+{
+	struct nlattr *nest;
+	const char *e;
+
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	nfav_list_for_each(e, l) {
+		if (nla_put_string(skb, NFAV_L_ENTRY, e)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 static int nfav_put_proto_config(struct sk_buff *skb, unsigned int proto,
@@ -405,8 +476,14 @@ static int nfav_put_proto_config(struct sk_buff *skb, unsigned int proto,
 	    nla_put_u32(skb, NFAV_P_MAX_SIZE, pc->max_size) ||
 	    nla_put_u8(skb, NFAV_P_NOTIFY_TYPE, pc->notify) ||
 	    nla_put_u32(skb, NFAV_P_TRICKLE_TIMEOUT, pc->trickle_timeout) ||
-	    nla_put_string(skb, NFAV_P_MESSAGE, pc->message))
+	    nla_put_string(skb, NFAV_P_MESSAGE, pc->message) ||
+	    nla_put_u32(skb, NFAV_P_MAX_LAYERS, pc->max_layers) ||
+	    nla_put_u32(skb, NFAV_P_HEADER_LIMIT, pc->header_limit) ||
+	    nla_put_u8(skb, NFAV_P_SCAN_MODE, pc->scan_mode))
 		goto cancel;
+	for (r = 0; r < NFAV_NLISTS; r++)
+		if (nfav_put_list(skb, nfav_lists[r].attr, &pc->lists[r]))
+			goto cancel;
 
 	fb = nla_nest_start(skb, NFAV_P_FALLBACKS);
 	if (!fb)
@@ -516,6 +593,48 @@ static int nfav_parse_ports(struct nfav_proto_config *pc,
 	return 0;
 }
 
+/* Replace list @id of a configuration with the entries of @nest. */
+static int nfav_parse_list(struct nfav_strlist *l, unsigned int id,
+			   const struct nlattr *nest,
+			   struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	const char *msg;
+	size_t len;
+	int rem;
+
+	/* the parsers' limits are the uapi's */
+	BUILD_BUG_ON(NFAV_LIST_EXT_MAX - NFAV_EXTENSION_MAX);
+	BUILD_BUG_ON(NFAV_LIST_MIME_MAX - NFAV_MIME_MAX);
+	BUILD_BUG_ON(NFAV_LIST_URL_MAX - NFAV_URL_ENTRY_MAX);
+
+	l->count = 0;
+	l->used = 0;
+	nla_for_each_nested(attr, nest, rem) {
+		/* the policy checked that members are strings */
+		if (nla_type(attr) != NFAV_L_ENTRY) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "not a list entry");
+			return -EINVAL;
+		}
+		len = strnlen(nla_data(attr), nla_len(attr));
+		if (len > nfav_lists[id].max_len) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "list entry too long");
+			return -EINVAL;
+		}
+		msg = nfav_list_add(l, nfav_lists[id].kind, nla_data(attr),
+				    len, NFAV_LIST_MAX);
+		if (msg) {
+			/* a static string, as NL_SET_ERR_MSG_ATTR() keeps */
+			if (extack) {
+				extack->_msg = msg;
+				extack->bad_attr = attr;
+			}
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int nfav_parse_proto(struct nfav_proto_config *pc, unsigned int proto,
 			    const struct nlattr *nest,
 			    const struct nlattr **blame,
@@ -555,6 +674,20 @@ static int nfav_parse_proto(struct nfav_proto_config *pc, unsigned int proto,
 		pc->notify = nla_get_u8(tb[NFAV_P_NOTIFY_TYPE]);
 	if (tb[NFAV_P_TRICKLE_TIMEOUT])
 		pc->trickle_timeout = nla_get_u32(tb[NFAV_P_TRICKLE_TIMEOUT]);
+	if (tb[NFAV_P_MAX_LAYERS])
+		pc->max_layers = nla_get_u32(tb[NFAV_P_MAX_LAYERS]);
+	if (tb[NFAV_P_HEADER_LIMIT])
+		pc->header_limit = nla_get_u32(tb[NFAV_P_HEADER_LIMIT]);
+	if (tb[NFAV_P_SCAN_MODE])
+		pc->scan_mode = nla_get_u8(tb[NFAV_P_SCAN_MODE]);
+	for (r = 0; r < NFAV_NLISTS; r++) {
+		if (!tb[nfav_lists[r].attr])
+			continue;
+		err = nfav_parse_list(&pc->lists[r], r, tb[nfav_lists[r].attr],
+				      extack);
+		if (err)
+			return err;
+	}
 	if (tb[NFAV_P_MESSAGE])
 		nla_strscpy(pc->message, tb[NFAV_P_MESSAGE],
 			    sizeof(pc->message));
@@ -650,16 +783,18 @@ static int nfav_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&nn->config_lock);
 	old = rcu_dereference_protected(nn->config,
 					lockdep_is_held(&nn->config_lock));
-	cfg = old ? kmemdup(old, sizeof(*cfg), GFP_KERNEL) :
+	cfg = old ? kvmalloc(sizeof(*cfg), GFP_KERNEL) :
 		    nfav_config_default();
 	if (!cfg) {
 		err = -ENOMEM;
 		goto out_unlock;
 	}
+	if (old)
+		memcpy(cfg, old, sizeof(*cfg));
 
 	err = nfav_parse_config(cfg, info->attrs, info->extack);
 	if (err) {
-		kfree(cfg);
+		nfav_config_free(cfg);
 		goto out_unlock;
 	}
 	err = nfav_config_replace(nn, cfg);
@@ -689,15 +824,19 @@ static int nfav_put_stats(struct sk_buff *skb, const struct nfav_stats *st)
 	struct nlattr *nest, *fbs, *fb;
 	unsigned int i, r, a;
 
-	BUILD_BUG_ON(NFAV_S_FLOWS + __NFAV_C_MAX != NFAV_S_FALLBACKS);
+	BUILD_BUG_ON(NFAV_S_FLOWS + NFAV_C_SKIPPED != NFAV_S_FALLBACKS);
+	BUILD_BUG_ON(NFAV_C_SKIPPED + 1 != __NFAV_C_MAX);
 
 	nest = nla_nest_start(skb, NFAV_P_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; i < __NFAV_C_MAX; i++)
+	for (i = 0; i < NFAV_C_SKIPPED; i++)
 		if (nla_put_u64_64bit(skb, NFAV_S_FLOWS + i,
 				      atomic64_read(&st->c[i]), NFAV_S_PAD))
 			goto cancel;
+	if (nla_put_u64_64bit(skb, NFAV_S_SKIPPED,
+			      atomic64_read(&st->c[NFAV_C_SKIPPED]), NFAV_S_PAD))
+		goto cancel;
 
 	fbs = nla_nest_start(skb, NFAV_S_FALLBACKS);
 	if (!fbs)

@@ -24,6 +24,7 @@
 #include "proto/proto.h"
 #include "proto/reasm.h"
 #include "proto/http.h"
+#include "proto/match.h"
 
 #define NFAV_VERSION		"0.1"
 
@@ -35,6 +36,8 @@
 #define NFAV_DEF_MAX_REQUESTS	4000
 #define NFAV_DEF_SCAN_TIMEOUT	180		/* s */
 #define NFAV_DEF_MAX_SIZE	10000		/* KiB */
+#define NFAV_DEF_MAX_LAYERS	2
+#define NFAV_DEF_HEADER_LIMIT	(64 * 1024)	/* bytes */
 #define NFAV_OOO_MAX_BYTES	(256 * 1024)
 #define NFAV_OOO_MAX_SEGS	64
 
@@ -50,12 +53,22 @@ enum nfav_counter {
 	NFAV_C_EVASIONS,
 	NFAV_C_OOO_DROPS,
 	NFAV_C_FLOW_LIMIT,
+	NFAV_C_SKIPPED,		/* NFAV_S_SKIPPED, after NFAV_S_FALLBACKS */
 	__NFAV_C_MAX
 };
 
 struct nfav_stats {
 	atomic64_t c[__NFAV_C_MAX];
 	atomic64_t fallback[__NFAV_REASON_MAX][__NFAV_ACTION_MAX];
+};
+
+/* The lists of a protocol's configuration. */
+enum nfav_list_id {
+	NFAV_LIST_EXTENSIONS,
+	NFAV_LIST_MIME_BYPASS,
+	NFAV_LIST_MIME_SCAN,
+	NFAV_LIST_URL_BYPASS,
+	NFAV_NLISTS
 };
 
 struct nfav_proto_config {
@@ -68,6 +81,10 @@ struct nfav_proto_config {
 	u8 notify;				/* enum nfav_notify */
 	u32 trickle_timeout;			/* seconds, 0 = off */
 	char message[NFAV_MESSAGE_MAX + 1];	/* custom notice text */
+	u32 max_layers;				/* decompression layers */
+	u32 header_limit;			/* bytes */
+	u8 scan_mode;				/* enum nfav_scan_mode */
+	struct nfav_strlist lists[NFAV_NLISTS];	/* enum nfav_list_id */
 };
 
 /* Immutable once published; replaced whole under nfav_net.config_lock. */
@@ -217,6 +234,7 @@ struct nfav_object {
 	u8 state;			/* enum nfav_object_state */
 	u8 decision;			/* enum nfav_decision */
 	u8 reason;			/* enum nfav_reason of a fallback */
+	u8 max_layers;			/* decompression layers allowed */
 	bool fully_held;		/* message start still held */
 	bool counted_pending;		/* counted in nfav_net.pending */
 	bool ended_sent;
@@ -232,6 +250,8 @@ struct nfav_object {
 	char name[NFAV_META_NAME_MAX];
 	char url[NFAV_META_URL_MAX];
 	char content_type[NFAV_META_TYPE_MAX];
+	char host[NFAV_META_HOST_MAX];
+	char encoding[NFAV_META_ENC_MAX];
 };
 
 /* The sequence number the receiver of direction @d expects next. */
@@ -249,6 +269,9 @@ struct nfav_config *nfav_config_default(void);
 int nfav_config_replace(struct nfav_net *nn, struct nfav_config *cfg);
 bool nfav_port_match(const struct nfav_proto_config *pc, u16 port);
 u8 nfav_proto_for_port(const struct nfav_config *cfg, u16 port);
+bool nfav_object_skipped(const struct nfav_proto_config *pc,
+			 const struct nfav_obj_meta *meta);
+void nfav_config_free(struct nfav_config *cfg);
 static inline struct nfav_config *nfav_config_rcu(struct nfav_net *nn)
 {
 	return rcu_dereference(nn->config);

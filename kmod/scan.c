@@ -326,14 +326,17 @@ struct nfav_object *nfav_object_begin(struct nfav_flow *flow,
 	struct sk_buff *skb;
 	u64 max_size, mem_limit;
 	u32 max_requests, id;
-	u8 reason = NFAV_REASON_NONE;
+	u8 reason = NFAV_REASON_NONE, max_layers;
+	bool skip;
 
 	lockdep_assert_held(&flow->lock);
 	rcu_read_lock();
 	cfg = nfav_config_rcu(nn);
 	max_size = (u64)cfg->proto[flow->proto].max_size * 1024;
+	max_layers = cfg->proto[flow->proto].max_layers;
 	mem_limit = (u64)cfg->mem_limit * 1024;
 	max_requests = cfg->max_requests;
+	skip = nfav_object_skipped(&cfg->proto[flow->proto], meta);
 	rcu_read_unlock();
 
 	obj = kzalloc(sizeof(*obj), GFP_ATOMIC);
@@ -354,9 +357,19 @@ struct nfav_object *nfav_object_begin(struct nfav_flow *flow,
 	strscpy(obj->url, meta->url, sizeof(obj->url));
 	strscpy(obj->content_type, meta->content_type,
 		sizeof(obj->content_type));
+	strscpy(obj->host, meta->host, sizeof(obj->host));
+	strscpy(obj->encoding, meta->encoding, sizeof(obj->encoding));
+	obj->max_layers = max_layers;
 	atomic_inc(&nn->live_objects);
 	list_add_tail(&obj->list, &d->objects);
 	flow->objects_seen++;
+
+	if (skip) {
+		/* exempt by configuration: passes as it arrives */
+		nfav_count(nn, flow->proto, NFAV_C_SKIPPED);
+		obj->decision = NFAV_DECIDE_PASS;
+		return obj;
+	}
 
 	if (!READ_ONCE(nn->daemon.portid))
 		reason = NFAV_REASON_ENGINE_NOT_READY;
@@ -381,7 +394,7 @@ struct nfav_object *nfav_object_begin(struct nfav_flow *flow,
 	obj->counted_pending = true;
 	atomic_inc(&nn->pending);
 
-	skb = nfav_tx_msg(NFAV_CMD_OBJECT_BEGIN, id, 1024);
+	skb = nfav_tx_msg(NFAV_CMD_OBJECT_BEGIN, id, 1280);
 	if (!skb || nfav_nl_put_meta(skb, flow, obj)) {
 		kfree_skb(skb);
 		nfav_object_fallback(obj, NFAV_REASON_OUT_OF_RESOURCES);

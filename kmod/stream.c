@@ -163,10 +163,15 @@ static void nfav_stall_timeout(struct timer_list *t)
 
 void nfav_stream_init(struct nfav_flow *flow)
 {
+	u32 header_limit;
+
 	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_CLIENT].objects);
 	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_SERVER].objects);
 	timer_setup(&flow->stall_timer, nfav_stall_timeout, 0);
-	nfav_http_init(&flow->http, true);
+	rcu_read_lock();
+	header_limit = nfav_config_rcu(flow->nn)->proto[flow->proto].header_limit;
+	rcu_read_unlock();
+	nfav_http_init(&flow->http, true, header_limit);
 }
 
 /* The flow stops being parsed: the stall timer must not run any more. */
@@ -307,6 +312,44 @@ static bool nfav_flow_idle(const struct nfav_flow *flow)
 	       list_empty(&flow->dir[1].objects);
 }
 
+/*
+ * The parser met data it cannot frame: the malformed fallback decides.
+ * Block ends the connection; permit passes the rest of it unscanned (its
+ * objects already complete are still scanned and enforced).
+ */
+static void nfav_stream_malformed(struct nfav_flow *flow, enum nfav_side side,
+				  struct nfav_pkts *p)
+{
+	struct nfav_net *nn = flow->nn;
+	u8 action;
+
+	rcu_read_lock();
+	action = nfav_config_rcu(nn)->proto[flow->proto].fallback[NFAV_REASON_MALFORMED];
+	rcu_read_unlock();
+	if (action < NFAV_ACTION_PERMIT || action > NFAV_ACTION_MAX)
+		action = NFAV_ACTION_BLOCK;
+
+	nfav_count(nn, flow->proto, NFAV_C_MALFORMED);
+	atomic64_inc(&nn->stats[flow->proto].fallback[NFAV_REASON_MALFORMED][action]);
+	if (action != NFAV_ACTION_PERMIT) {
+		if (net_ratelimit()) {
+			char desc[96];
+
+			nfav_flow_str(flow, desc, sizeof(desc));
+			pr_info("nfav: malformed %s from the %s on %s, %s\n",
+				"HTTP", side == NFAV_SIDE_SERVER ? "server" :
+				"client", desc, action == NFAV_ACTION_BLOCK ?
+				"blocked" : "passed unscanned");
+		}
+		nfav_nl_event(nn, flow, NULL, NFAV_EVENT_FALLBACK,
+			      NFAV_REASON_MALFORMED, action);
+	}
+	if (action == NFAV_ACTION_BLOCK)
+		nfav_flow_kill(flow, side, NULL, p);
+	else
+		flow->bypass_after = true;
+}
+
 /* One in-order segment: parse it (unless the flow stopped parsing), hold. */
 static void nfav_stream_one(struct nfav_flow *flow, enum nfav_side side,
 			    struct nfav_held *h, u32 skip, struct nfav_pkts *p)
@@ -336,16 +379,7 @@ static void nfav_stream_one(struct nfav_flow *flow, enum nfav_side side,
 		break;
 	case NFAV_PARSE_MALFORMED:
 	default:
-		nfav_count(flow->nn, flow->proto, NFAV_C_MALFORMED);
-		if (net_ratelimit()) {
-			char desc[96];
-
-			nfav_flow_str(flow, desc, sizeof(desc));
-			pr_info("nfav: malformed %s from the %s on %s, blocked\n",
-				"HTTP", side == NFAV_SIDE_SERVER ? "server" :
-				"client", desc);
-		}
-		nfav_flow_kill(flow, side, NULL, p);
+		nfav_stream_malformed(flow, side, p);
 		break;
 	}
 }

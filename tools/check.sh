@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: install dependencies, build everything (warnings are errors),
-# build the module for every installed kernel, run the unit tests and a
+# build the module for every installed kernel, run the unit tests, the
+# nfavctl tests (no kernel), the nfavd offline tests and a
 # short fuzzing run, then the QEMU selftests on every installed kernel.
 # Every stage's TAP "ok"/"not ok" lines are collected; a stage that fails
 # or prints no TAP where it should counts as a failure.  Prints a summary per
 # stage and, as the very last line, "N passed, N failed".  Exit status 0 only
 # if nothing failed.
 #
-# Environment: NFAV_CHECK_STAGES="deps build modules unit fuzz selftests"
+# Environment: NFAV_CHECK_STAGES="deps build modules unit cli nfavd fuzz selftests"
 # (default: all, in that order); anything run-all.sh/run.sh reads.
 # Parsed whole before it runs: editing this file during a run is safe.
 {
@@ -18,7 +19,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 LOGDIR=$ROOT/build/check
 mkdir -p "$LOGDIR"
-STAGES=${NFAV_CHECK_STAGES:-deps build modules unit fuzz selftests}
+STAGES=${NFAV_CHECK_STAGES:-deps build modules unit cli nfavd fuzz selftests}
 MAKEFLAGS="${MAKEFLAGS:-} -j$(nproc)"
 export MAKEFLAGS
 
@@ -89,6 +90,8 @@ for st in $STAGES; do
 		;;
 	modules) stage modules status make modules-all || abort=modules ;;
 	unit) stage unit tap make unit ;;
+	cli) stage cli tap make -C tools check ;;
+	nfavd) stage nfavd tap helper/test-nfavd.sh ;;
 	fuzz)
 		if grep -q '^fuzz-short:' selftests/unit/Makefile 2>/dev/null; then
 			stage fuzz tap make -C selftests/unit fuzz-short

@@ -6,7 +6,7 @@ set -e
 PKGS="build-essential make gcc clang llvm sparse pkg-config kmod cpio \
 linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64 \
 qemu-system-x86 busybox-static iproute2 iptables nftables \
-libclamav-dev clamav clamav-testfiles \
+libclamav-dev clamav clamav-testfiles zlib1g-dev libbrotli-dev libzstd-dev brotli zstd \
 libnl-3-dev libnl-genl-3-dev libcmocka-dev \
 curl jq python3 python3-pyftpdlib"
 

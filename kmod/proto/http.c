@@ -52,6 +52,7 @@ enum http_state {
 #define MF_UPGRADE	0x0200	/* request carries Upgrade */
 #define MF_TRAILER	0x0400	/* header lines are chunked trailers */
 #define MF_CR		0x0800	/* chunk end: CR seen */
+#define MF_ENC_OVER	0x1000	/* codings do not fit in meta.encoding */
 
 /* nfav_http_req.method */
 enum http_method {
@@ -79,6 +80,8 @@ enum http_hdr {
 	HH_CONTENT_TYPE,
 	HH_CONTENT_DISPOSITION,
 	HH_UPGRADE,
+	HH_HOST,
+	HH_CONTENT_ENCODING,
 };
 
 struct http_word {
@@ -106,6 +109,8 @@ static const struct http_word http_headers[] = {
 	{ "content-type",	 12, HH_CONTENT_TYPE },
 	{ "content-disposition", 19, HH_CONTENT_DISPOSITION },
 	{ "upgrade",		  7, HH_UPGRADE },
+	{ "host",		  4, HH_HOST },
+	{ "content-encoding",	 16, HH_CONTENT_ENCODING },
 };
 
 static const char http_prefix[] = "HTTP/";
@@ -416,6 +421,91 @@ static void http_set_type(struct nfav_http_dir *d, const u8 *v, u32 n)
 	d->meta.content_type[i] = '\0';
 }
 
+/*
+ * The next element of the comma-separated list @v (@n bytes) from *@i:
+ * its bounds in [*@s, *@e), without white space.  Empty elements are
+ * skipped.  Returns false at the end of the list.
+ */
+static bool http_list_next(const u8 *v, u32 n, u32 *i, u32 *s, u32 *e)
+{
+	while (*i < n) {
+		while (*i < n && (http_ows(v[*i]) || v[*i] == ','))
+			(*i)++;
+		*s = *i;
+		while (*i < n && v[*i] != ',')
+			(*i)++;
+		*e = *i;
+		while (*e > *s && http_ows(v[*e - 1]))
+			(*e)--;
+		if (*e > *s)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Append the codings of the list @v (@n bytes) to @dst (@size bytes),
+ * lower case, comma separated, without "identity".  Codings that do not fit
+ * make the whole list "unknown": the daemon then cannot undo them and the
+ * object takes a fallback rather than being scanned still encoded.
+ */
+static void http_add_codings(struct nfav_http_dir *d, char *dst, u32 size,
+			     const u8 *v, u32 n)
+{
+	u32 i = 0, s, e, o = strlen(dst);
+
+	while (!(d->msg_flags & MF_ENC_OVER) &&
+	       http_list_next(v, n, &i, &s, &e)) {
+		if (http_ieq((const char *)v + s, e - s, "identity", 8))
+			continue;
+		if (o + (o ? 1 : 0) + (e - s) >= size) {
+			d->msg_flags |= MF_ENC_OVER;
+			http_strlcpy(dst, "unknown", 7, size);
+			return;
+		}
+		if (o)
+			dst[o++] = ',';
+		while (s < e)
+			dst[o++] = http_lower(v[s++]);
+		dst[o] = '\0';
+	}
+}
+
+/*
+ * The host of a request: lower case, kept whole or not at all (a truncated
+ * name could match a bypass entry it does not belong to).
+ */
+static void http_set_host(char *dst, const u8 *v, u32 n)
+{
+	u32 i;
+
+	if (n >= NFAV_META_HOST_MAX) {
+		dst[0] = '\0';
+		return;
+	}
+	for (i = 0; i < n; i++)
+		dst[i] = (v[i] < 0x20 || v[i] == 0x7f) ? '_' : http_lower(v[i]);
+	dst[n] = '\0';
+}
+
+/* The authority of an absolute-form request target, or nothing. */
+static void http_url_host(char *dst, const u8 *t, u32 n)
+{
+	u32 i, s;
+
+	dst[0] = '\0';
+	for (i = 0; i + 2 < n && t[i] != '/'; i++) {
+		if (t[i] == ':' && t[i + 1] == '/' && t[i + 2] == '/') {
+			s = i + 3;
+			for (i = s; i < n && t[i] != '/' && t[i] != '?' &&
+			     t[i] != '#'; i++)
+				;
+			http_set_host(dst, t + s, i - s);
+			return;
+		}
+	}
+}
+
 /* ---- header values ---- */
 
 static int http_content_length(struct nfav_http_dir *d, const u8 *v, u32 n)
@@ -464,23 +554,15 @@ static int http_transfer_encoding(struct nfav_http_dir *d, const u8 *v, u32 n)
 	u32 i = 0, s, e;
 	bool any = false;
 
-	while (i < n) {
-		while (i < n && (http_ows(v[i]) || v[i] == ','))
-			i++;
-		s = i;
-		while (i < n && v[i] != ',')
-			i++;
-		e = i;
-		while (e > s && http_ows(v[e - 1]))
-			e--;
-		if (e == s)
-			continue;
+	while (http_list_next(v, n, &i, &s, &e)) {
 		any = true;
 		/* nothing may follow chunked */
 		if (d->msg_flags & MF_CHUNKED)
 			return NFAV_PARSE_MALFORMED;
 		if (http_ieq((const char *)v + s, e - s, "chunked", 7))
 			d->msg_flags |= MF_CHUNKED;
+		else
+			http_add_codings(d, d->te, sizeof(d->te), v + s, e - s);
 	}
 	if (!any)
 		return NFAV_PARSE_MALFORMED;
@@ -528,6 +610,19 @@ static int http_header(struct http_run *r, u32 n)
 	case HH_UPGRADE:
 		d->msg_flags |= MF_UPGRADE;
 		break;
+	case HH_CONTENT_ENCODING:
+		http_add_codings(d, d->meta.encoding,
+				 sizeof(d->meta.encoding), l + i, e - i);
+		break;
+	case HH_HOST:
+		/* an absolute-form target's authority wins (RFC 9112 3.2.2) */
+		if (r->side == NFAV_SIDE_CLIENT && r->h->pending_count &&
+		    !d->meta.host[0]) {
+			http_set_host(d->meta.host, l + i, e - i);
+			memcpy(http_req_at(r->h, r->h->pending_count - 1)->host,
+			       d->meta.host, sizeof(d->meta.host));
+		}
+		break;
 	}
 	return NFAV_PARSE_OK;
 }
@@ -574,8 +669,10 @@ static int http_request_line(struct http_run *r, u32 n)
 	req->flags = 0;
 	http_strlcpy(req->url, d->line + ts, te - ts, sizeof(req->url));
 	http_url_name(req->name, l + ts, te - ts);
+	http_url_host(req->host, l + ts, te - ts);
 	memcpy(d->meta.url, req->url, sizeof(d->meta.url));
 	memcpy(d->meta.name, req->name, sizeof(d->meta.name));
+	memcpy(d->meta.host, req->host, sizeof(d->meta.host));
 	d->flags |= DF_SEEN;
 	r->pos++;
 	if (v09) {
@@ -636,6 +733,7 @@ static int http_simple_response(struct http_run *r)
 
 	memcpy(d->meta.url, req->url, sizeof(d->meta.url));
 	memcpy(d->meta.name, req->name, sizeof(d->meta.name));
+	memcpy(d->meta.host, req->host, sizeof(d->meta.host));
 	h->pending_head = (h->pending_head + 1) % NFAV_HTTP_PIPELINE_MAX;
 	h->pending_count--;
 	d->state = HS_CLOSE;
@@ -663,6 +761,8 @@ static int http_st_start(struct http_run *r)
 	d->content_length = 0;
 	d->status_code = 0;
 	d->last_hdr = HH_NONE;
+	d->hdr_bytes = 0;
+	d->te[0] = '\0';
 	memset(&d->meta, 0, sizeof(d->meta));
 	d->meta.length = NFAV_LEN_UNKNOWN;
 	if (r->side == NFAV_SIDE_SERVER) {
@@ -780,6 +880,7 @@ static int http_response_done(struct http_run *r)
 		return NFAV_PARSE_OK;
 	}
 	memcpy(d->meta.url, req->url, sizeof(d->meta.url));
+	memcpy(d->meta.host, req->host, sizeof(d->meta.host));
 	if (!d->meta.name[0])
 		memcpy(d->meta.name, req->name, sizeof(d->meta.name));
 	h->pending_head = (h->pending_head + 1) % NFAV_HTTP_PIPELINE_MAX;
@@ -811,6 +912,10 @@ static int http_headers_done(struct http_run *r)
 	d->line_len = 0;
 	if ((d->msg_flags & (MF_TE | MF_CL)) == (MF_TE | MF_CL))
 		return http_fail(r, NFAV_PARSE_MALFORMED);
+	/* transfer codings other than chunked were applied last */
+	if (d->te[0])
+		http_add_codings(d, d->meta.encoding, sizeof(d->meta.encoding),
+				 (const u8 *)d->te, strlen(d->te));
 	if (r->side == NFAV_SIDE_CLIENT)
 		return http_request_done(r);
 	return http_response_done(r);
@@ -1043,10 +1148,30 @@ static int http_step(struct http_run *r)
 	return http_fail(r, NFAV_PARSE_MALFORMED);
 }
 
-void nfav_http_init(struct nfav_http *h, bool scan_requests)
+void nfav_http_init(struct nfav_http *h, bool scan_requests,
+		    u32 header_limit)
 {
 	memset(h, 0, sizeof(*h));
 	h->scan_requests = scan_requests ? 1 : 0;
+	h->header_limit = header_limit;
+}
+
+/* Start, header and trailer lines count against the header limit. */
+static int http_step_counted(struct http_run *r)
+{
+	struct nfav_http_dir *d = r->d;
+	u8 state = d->state;
+	u32 start = r->pos;
+	int st;
+
+	st = http_step(r);
+	if (st || !r->h->header_limit ||
+	    (state != HS_LINE && state != HS_HDR && state != HS_HDR_SKIP))
+		return st;
+	d->hdr_bytes += r->pos - start;
+	if (d->hdr_bytes > r->h->header_limit)
+		return http_fail(r, NFAV_PARSE_MALFORMED);
+	return NFAV_PARSE_OK;
 }
 
 enum nfav_parse_status nfav_http_parse(struct nfav_http *h,
@@ -1070,7 +1195,7 @@ enum nfav_parse_status nfav_http_parse(struct nfav_http *h,
 	r.pos = 0;
 	r.side = side;
 	while (r.pos < r.len)
-		if (http_step(&r))
+		if (http_step_counted(&r))
 			break;
 	return h->status;
 }

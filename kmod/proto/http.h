@@ -27,6 +27,8 @@ struct nfav_http_dir {
 	char line[NFAV_HTTP_LINE_MAX];
 	u16 status_code;	/* private: status of the response */
 	u8 last_hdr;		/* private: last header seen (obs-fold) */
+	u32 hdr_bytes;		/* private: header section bytes so far */
+	char te[NFAV_META_ENC_MAX];	/* private: transfer codings */
 };
 
 struct nfav_http_req {
@@ -34,6 +36,7 @@ struct nfav_http_req {
 	char url[NFAV_META_URL_MAX];
 	u8 flags;		/* private */
 	char name[NFAV_META_NAME_MAX];	/* private: last path segment */
+	char host[NFAV_META_HOST_MAX];	/* private: authority or Host */
 };
 
 struct nfav_http {
@@ -42,9 +45,16 @@ struct nfav_http {
 	u8 pending_head, pending_count;
 	u8 scan_requests;		/* emit request bodies as objects */
 	u8 status;			/* enum nfav_parse_status once failed */
+	u32 header_limit;		/* bytes of a header section, 0: any */
 };
 
-void nfav_http_init(struct nfav_http *h, bool scan_requests);
+/*
+ * Start parsing a connection.  @scan_requests: report request bodies as
+ * objects.  @header_limit: a start line with its headers (or a trailer
+ * section) longer than this many bytes is malformed; 0 for no limit.
+ */
+void nfav_http_init(struct nfav_http *h, bool scan_requests,
+		    u32 header_limit);
 
 /*
  * Feed @len bytes of direction @side.  Returns NFAV_PARSE_OK, or the status

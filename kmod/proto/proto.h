@@ -33,12 +33,17 @@ enum nfav_side {
 #define NFAV_META_NAME_MAX	128
 #define NFAV_META_URL_MAX	256
 #define NFAV_META_TYPE_MAX	64
+#define NFAV_META_HOST_MAX	128
+#define NFAV_META_ENC_MAX	48
 
 /* What a parser knows about an object when it begins. */
 struct nfav_obj_meta {
 	char name[NFAV_META_NAME_MAX];	/* file name, "" if unknown */
 	char url[NFAV_META_URL_MAX];	/* URL/path, "" if unknown */
 	char content_type[NFAV_META_TYPE_MAX];
+	char host[NFAV_META_HOST_MAX];	/* server host name, "" if unknown */
+	/* content codings, in the order applied, comma separated, "" if none */
+	char encoding[NFAV_META_ENC_MAX];
 	u64 length;			/* declared length, or NFAV_LEN_UNKNOWN */
 };
 #define NFAV_LEN_UNKNOWN	((u64)-1)

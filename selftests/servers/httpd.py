@@ -12,6 +12,8 @@ parameters shape the response body so tests can hold or trickle transfers:
   ?stall_at=BYTES   where to stall
   ?chunked=1        Transfer-Encoding: chunked instead of Content-Length
   ?close=1          Connection: close after this response
+  ?type=TYPE        Content-Type TYPE instead of the guess from the name
+  ?cd=NAME          Content-Disposition: attachment; filename="NAME"
   ?encoding=CODING  Content-Encoding: CODING, the body encoded on the fly
                     (gzip and x-gzip: gzip with mtime 0; deflate: the zlib
                     format of RFC 9110; identity: unchanged)
@@ -209,7 +211,10 @@ class Handler(SimpleHTTPRequestHandler):
         finally:
             if v10:
                 del self.protocol_version
-        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Type", q.get("type") or self.guess_type(path))
+        if q.get("cd"):
+            self.send_header("Content-Disposition",
+                             'attachment; filename="%s"' % q["cd"])
         self.send_header("Accept-Ranges", "bytes")
         if encoding is not None:
             self.send_header("Content-Encoding", encoding)

@@ -99,7 +99,9 @@ static int ev_obj_begin(void *ctx, enum nfav_side side,
 	if (strnlen(m->name, sizeof(m->name)) == sizeof(m->name) ||
 	    strnlen(m->url, sizeof(m->url)) == sizeof(m->url) ||
 	    strnlen(m->content_type, sizeof(m->content_type)) ==
-	    sizeof(m->content_type))
+	    sizeof(m->content_type) ||
+	    strnlen(m->host, sizeof(m->host)) == sizeof(m->host) ||
+	    strnlen(m->encoding, sizeof(m->encoding)) == sizeof(m->encoding))
 		lerr(l, side, "metadata not terminated", 0);
 	l->in_obj[side] = 1;
 	l->obj_len[side] = 0;
@@ -112,6 +114,16 @@ static int ev_obj_begin(void *ctx, enum nfav_side side,
 	lprintf(l, " type=");
 	lbytes(l, (const unsigned char *)m->content_type,
 	       strnlen(m->content_type, sizeof(m->content_type)));
+	if (m->host[0]) {
+		lprintf(l, " host=");
+		lbytes(l, (const unsigned char *)m->host,
+		       strnlen(m->host, sizeof(m->host)));
+	}
+	if (m->encoding[0]) {
+		lprintf(l, " enc=");
+		lbytes(l, (const unsigned char *)m->encoding,
+		       strnlen(m->encoding, sizeof(m->encoding)));
+	}
 	lprintf(l, " len=%lld\n",
 		m->length == NFAV_LEN_UNKNOWN ? -1LL : (long long)m->length);
 	return l->nodata;
@@ -231,7 +243,7 @@ char *hreplay(const struct hstep *steps, size_t n, int scan_requests,
 	l.nodata = nodata;
 	/* garbage in the state: init must set everything */
 	memset(h, 0xa5, sizeof(*h));
-	nfav_http_init(h, scan_requests);
+	nfav_http_init(h, scan_requests, 0);
 	for (i = 0; i < n; i++) {
 		const struct hstep *s = &steps[i];
 		const unsigned char *p = (const unsigned char *)s->data;

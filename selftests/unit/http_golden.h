@@ -9,22 +9,22 @@
 
 #define GOLD_content_length \
 	"S MB @0\n" \
-	"S OB url=/dir/file.txt name=file.txt type=text/plain len=5\n" \
+	"S OB url=/dir/file.txt name=file.txt type=text/plain host=example.com len=5\n" \
 	"S OE @84 5:hello\n" \
 	"S ME @84\n" \
 	""
 
 #define GOLD_keepalive_3_responses \
 	"S MB @0\n" \
-	"S OB url=/a.bin name=a.bin type= len=3\n" \
+	"S OB url=/a.bin name=a.bin type= host=example.com len=3\n" \
 	"S OE @41 3:AAA\n" \
 	"S ME @41\n" \
 	"S MB @41\n" \
-	"S OB url=/b/ name= type= len=-1\n" \
+	"S OB url=/b/ name= type= host=example.com len=-1\n" \
 	"S OE @100 2:BB\n" \
 	"S ME @100\n" \
 	"S MB @100\n" \
-	"S OB url=/c.js?v=1 name=c.js type= len=4\n" \
+	"S OB url=/c.js?v=1 name=c.js type= host=example.com len=4\n" \
 	"S OE @149 4:nope\n" \
 	"S ME @149\n" \
 	""
@@ -35,7 +35,7 @@
 	"S MB @44\n" \
 	"S ME @91\n" \
 	"S MB @91\n" \
-	"S OB url=/after name=after type= len=2\n" \
+	"S OB url=/after name=after type= host=example.com len=2\n" \
 	"S OE @131 2:ok\n" \
 	"S ME @131\n" \
 	""
@@ -44,7 +44,7 @@
 	"S MB @0\n" \
 	"S ME @52\n" \
 	"S MB @52\n" \
-	"S OB url=/next name=next type= len=1\n" \
+	"S OB url=/next name=next type= host=example.com len=1\n" \
 	"S OE @91 1:x\n" \
 	"S ME @91\n" \
 	""
@@ -53,7 +53,7 @@
 	"S MB @0\n" \
 	"S ME @49\n" \
 	"S MB @49\n" \
-	"S OB url=/next name=next type= len=1\n" \
+	"S OB url=/next name=next type= host=example.com len=1\n" \
 	"S OE @88 1:y\n" \
 	"S ME @88\n" \
 	""
@@ -71,7 +71,7 @@
 
 #define GOLD_close_delimited_eof \
 	"S MB @0\n" \
-	"S OB url=/stream name=stream type=application/octet-stream len=-1\n" \
+	"S OB url=/stream name=stream type=application/octet-stream host=example.com len=-1\n" \
 	"S OE @100 22:first part second part\n" \
 	"S ME @100\n" \
 	""
@@ -83,18 +83,18 @@
 
 #define GOLD_chunked_ext_trailers \
 	"S MB @0\n" \
-	"S OB url=/chunked.txt name=chunked.txt type= len=-1\n" \
+	"S OB url=/chunked.txt name=chunked.txt type= host=example.com enc=gzip len=-1\n" \
 	"S OE @178 46:0123456789abcdefghijABCDEFGHIJKLMNOPQRSTUVWXYZ\n" \
 	"S ME @178\n" \
 	"S MB @178\n" \
-	"S OB url=/next name=next type= len=1\n" \
+	"S OB url=/next name=next type= host=example.com len=1\n" \
 	"S OE @217 1:z\n" \
 	"S ME @217\n" \
 	""
 
 #define GOLD_chunked_1byte_chunks \
 	"S MB @0\n" \
-	"S OB url=/tiny name=tiny type= len=-1\n" \
+	"S OB url=/tiny name=tiny type= host=example.com len=-1\n" \
 	"S OE @76 4:tiny\n" \
 	"S ME @76\n" \
 	""
@@ -106,20 +106,20 @@
 
 #define GOLD_chunked_lf_only \
 	"S MB @0\n" \
-	"S OB url=/lf name=lf type= len=-1\n" \
+	"S OB url=/lf name=lf type= host=h len=-1\n" \
 	"S OE @53 3:abc\n" \
 	"S ME @53\n" \
 	""
 
 #define GOLD_pipelined \
 	"S MB @0\n" \
-	"S OB url=/one.txt name=one.txt type= len=3\n" \
+	"S OB url=/one.txt name=one.txt type= host=h len=3\n" \
 	"S OE @41 3:one\n" \
 	"S ME @41\n" \
 	"S MB @41\n" \
 	"S ME @79\n" \
 	"S MB @79\n" \
-	"S OB url=/three.txt name=three.txt type= len=5\n" \
+	"S OB url=/three.txt name=three.txt type= host=h len=5\n" \
 	"S OE @122 5:three\n" \
 	"S ME @122\n" \
 	""
@@ -156,28 +156,28 @@
 	"S MB @0\n" \
 	"S ME @38\n" \
 	"S MB @38\n" \
-	"S OB url=/one name=one type= len=1\n" \
+	"S OB url=/one name=one type= host=example.com len=1\n" \
 	"S OE @77 1:1\n" \
 	"S ME @77\n" \
 	""
 
 #define GOLD_content_length_list \
 	"S MB @0\n" \
-	"S OB url=/list name=list type= len=3\n" \
+	"S OB url=/list name=list type= host=example.com len=3\n" \
 	"S OE @62 3:abc\n" \
 	"S ME @62\n" \
 	""
 
 #define GOLD_truncated_content_length \
 	"S MB @0\n" \
-	"S OB url=/cut.zip name=cut.zip type= len=100\n" \
+	"S OB url=/cut.zip name=cut.zip type= host=example.com len=100\n" \
 	"S OE @50 10:only ten..\n" \
 	"S ME @50\n" \
 	""
 
 #define GOLD_truncated_chunked \
 	"S MB @0\n" \
-	"S OB url=/cut name=cut type= len=-1\n" \
+	"S OB url=/cut name=cut type= host=example.com len=-1\n" \
 	"S OE @54 3:abc\n" \
 	"S ME @54\n" \
 	""
@@ -189,26 +189,26 @@
 
 #define GOLD_content_disposition \
 	"S MB @0\n" \
-	"S OB url=/download?id=42 name=re\"port.pdf type= len=1\n" \
+	"S OB url=/download?id=42 name=re\"port.pdf type= host=example.com len=1\n" \
 	"S OE @107 1:P\n" \
 	"S ME @107\n" \
 	"S MB @107\n" \
-	"S OB url=/download?id=43 name=na\\xc3\\xafve file.txt type= len=1\n" \
+	"S OB url=/download?id=43 name=na\\xc3\\xafve file.txt type= host=example.com len=1\n" \
 	"S OE @239 1:Q\n" \
 	"S ME @239\n" \
 	"S MB @239\n" \
-	"S OB url=/download?id=44 name=a.exe type= len=1\n" \
+	"S OB url=/download?id=44 name=a.exe type= host=example.com len=1\n" \
 	"S OE @322 1:R\n" \
 	"S ME @322\n" \
 	""
 
 #define GOLD_url_forms \
 	"S MB @0\n" \
-	"S OB url=http://example.com/dl/setup%2Eexe?x=/y#frag name=setup.exe type= len=1\n" \
+	"S OB url=http://example.com/dl/setup%2Eexe?x=/y#frag name=setup.exe type= host=example.com len=1\n" \
 	"S OE @39 1:A\n" \
 	"S ME @39\n" \
 	"S MB @39\n" \
-	"S OB url=http://example.com name= type= len=1\n" \
+	"S OB url=http://example.com name= type= host=example.com len=1\n" \
 	"S OE @78 1:B\n" \
 	"S ME @78\n" \
 	"S MB @78\n" \
@@ -219,7 +219,7 @@
 
 #define GOLD_header_case_and_whitespace \
 	"S MB @0\n" \
-	"S OB url=/case name=case type=image/png len=3\n" \
+	"S OB url=/case name=case type=image/png host=example.com len=3\n" \
 	"S OE @92 3:abc\n" \
 	"S ME @92\n" \
 	""
@@ -273,7 +273,7 @@
 
 #define GOLD_nodata \
 	"S MB @0\n" \
-	"S OB url=/big.bin name=big.bin type= len=4\n" \
+	"S OB url=/big.bin name=big.bin type= host=example.com len=4\n" \
 	"S OE @42 0:\n" \
 	"S ME @42\n" \
 	""
@@ -305,7 +305,7 @@
 	"S OE @69 4:deny\n" \
 	"S ME @69\n" \
 	"S MB @69\n" \
-	"S OB url=/plain name=plain type= len=1\n" \
+	"S OB url=/plain name=plain type= host=example.com len=1\n" \
 	"S OE @108 1:p\n" \
 	"S ME @108\n" \
 	""
@@ -420,7 +420,7 @@
 
 #define GOLD_cl_max \
 	"S MB @0\n" \
-	"S OB url=/x name=x type= len=4611686018427387904\n" \
+	"S OB url=/x name=x type= host=example.com len=4611686018427387904\n" \
 	"S OE @58 2:ab\n" \
 	"S ME @58\n" \
 	""
@@ -452,7 +452,7 @@
 
 #define GOLD_te_not_chunked_response \
 	"S MB @0\n" \
-	"S OB url=/x.gz name=x.gz type= len=-1\n" \
+	"S OB url=/x.gz name=x.gz type= host=example.com enc=gzip len=-1\n" \
 	"S OE @46 2:\\x1f\\x8b\n" \
 	"S ME @46\n" \
 	""
@@ -468,7 +468,7 @@
 
 #define GOLD_hostile_chunk_size_in_object \
 	"S MB @0\n" \
-	"S OB url=/evil.exe name=evil.exe type= len=-1\n" \
+	"S OB url=/evil.exe name=evil.exe type= host=example.com len=-1\n" \
 	"S OE @54 2:MZ\n" \
 	"S ST malformed\n" \
 	""
@@ -480,14 +480,14 @@
 
 #define GOLD_hostile_chunk_no_crlf \
 	"S MB @0\n" \
-	"S OB url=/x name=x type= len=-1\n" \
+	"S OB url=/x name=x type= host=example.com len=-1\n" \
 	"S OE @52 2:ab\n" \
 	"S ST malformed\n" \
 	""
 
 #define GOLD_hostile_chunk_overflow \
 	"S MB @0\n" \
-	"S OB url=/x name=x type= len=-1\n" \
+	"S OB url=/x name=x type= host=example.com len=-1\n" \
 	"S OE @69 1:A\n" \
 	"S ST malformed\n" \
 	""
@@ -499,7 +499,7 @@
 
 #define GOLD_chunk_size_max \
 	"S MB @0\n" \
-	"S OB url=/x name=x type= len=-1\n" \
+	"S OB url=/x name=x type= host=example.com len=-1\n" \
 	"S OE @70 2:ab\n" \
 	"S ME @70\n" \
 	""
@@ -550,7 +550,7 @@
 
 #define GOLD_hostile_extra_response \
 	"S MB @0\n" \
-	"S OB url=/x name=x type= len=1\n" \
+	"S OB url=/x name=x type= host=example.com len=1\n" \
 	"S OE @39 1:x\n" \
 	"S ME @39\n" \
 	"S ST malformed\n" \
@@ -568,7 +568,7 @@
 
 #define GOLD_hostile_second_request_garbage \
 	"S MB @0\n" \
-	"S OB url=/x name=x type= len=1\n" \
+	"S OB url=/x name=x type= host=example.com len=1\n" \
 	"S OE @39 1:x\n" \
 	"S ME @39\n" \
 	"C ST malformed\n" \
@@ -576,7 +576,7 @@
 
 #define GOLD_hostile_data_after_eof \
 	"S MB @0\n" \
-	"S OB url=/x name=x type= len=-1\n" \
+	"S OB url=/x name=x type= host=example.com len=-1\n" \
 	"S OE @22 3:abc\n" \
 	"S ME @22\n" \
 	"S ST malformed\n" \
@@ -587,6 +587,49 @@
 	"S OB url=/x name=x type= len=2\n" \
 	"S OE @40 2:ok\n" \
 	"S ME @40\n" \
+	""
+
+#define GOLD_host_absolute_form \
+	"S MB @0\n" \
+	"S OB url=http://Files.Example.ORG:8080/pub/a.zip?x name=a.zip type= host=files.example.org:8080 len=1\n" \
+	"S OE @39 1:a\n" \
+	"S ME @39\n" \
+	"S MB @39\n" \
+	"S OB url=/b name=b type= host=second.example:81 len=1\n" \
+	"S OE @78 1:b\n" \
+	"S ME @78\n" \
+	"S MB @78\n" \
+	"S OB url=/c name=c type= len=1\n" \
+	"S OE @117 1:c\n" \
+	"S ME @117\n" \
+	""
+
+#define GOLD_content_encoding \
+	"S MB @0\n" \
+	"S OB url=/a.tgz name=a.tgz type= host=example.com enc=gzip,br len=2\n" \
+	"S OE @96 2:xx\n" \
+	"S ME @96\n" \
+	"S MB @96\n" \
+	"S OB url=/b name=b type= host=example.com enc=deflate,gzip len=-1\n" \
+	"S OE @187 1:y\n" \
+	"S ME @187\n" \
+	"S MB @187\n" \
+	"S OB url=/c name=c type= host=example.com enc=unknown len=1\n" \
+	"S OE @298 1:z\n" \
+	"S ME @298\n" \
+	"S MB @298\n" \
+	"S OB url=/d name=d type= host=example.com len=1\n" \
+	"S OE @365 1:w\n" \
+	"S ME @365\n" \
+	""
+
+#define GOLD_upload_host_encoding \
+	"C MB @0\n" \
+	"C OB url=/up name=up type= host=up.example enc=gzip len=3\n" \
+	"C OE @85 3:abc\n" \
+	"C ME @85\n" \
+	"S MB @0\n" \
+	"S ME @38\n" \
 	""
 
 #endif

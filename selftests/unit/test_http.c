@@ -454,6 +454,36 @@ static const struct hcase hcases[] = {
 	HS("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
 	HSEOF,
 } },
+/* metadata for the bypass lists and the daemon: host and codings */
+{ "host_absolute_form", 0, 0, GOLD_host_absolute_form, {
+	HC("GET http://Files.Example.ORG:8080/pub/a.zip?x HTTP/1.1\r\n"
+	   "Host: other.example\r\n\r\n"),
+	HS("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"),
+	HC("GET /b HTTP/1.1\r\nHOST:  Second.Example:81 \r\n"
+	   "Host: third.example\r\n\r\n"),
+	HS("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb"),
+	HC("GET /c HTTP/1.1\r\n\r\n"),
+	HS("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nc"),
+} },
+{ "content_encoding", 0, 0, GOLD_content_encoding, {
+	GET("/a.tgz"),
+	HS("HTTP/1.1 200 OK\r\nContent-Encoding: identity, GZIP\r\n"
+	   "content-encoding: br\r\nContent-Length: 2\r\n\r\nxx"),
+	GET("/b"),
+	HS("HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\n"
+	   "Transfer-Encoding: gzip, chunked\r\n\r\n1\r\ny\r\n0\r\n\r\n"),
+	GET("/c"),
+	HS("HTTP/1.1 200 OK\r\nContent-Encoding: a-very-long-coding-name, "
+	   "another-long-coding-name, x\r\nContent-Length: 1\r\n\r\nz"),
+	GET("/d"),
+	HS("HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n"
+	   "Content-Length: 1\r\n\r\nw"),
+} },
+{ "upload_host_encoding", 1, 0, GOLD_upload_host_encoding, {
+	HC("POST /up HTTP/1.1\r\nHost: Up.Example\r\n"
+	   "Content-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc"),
+	HS("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+} },
 };
 
 /* ---- cases with long lines, built at run time ---- */
@@ -521,7 +551,7 @@ static void test_long_headers(void **state)
 	s[1].data = resp;
 	s[1].len = strlen(resp);
 	http_check_replays(s, 2, 0, 0,
-			   "S MB @0\nS OB url=/x name=x type= len=2\n"
+			   "S MB @0\nS OB url=/x name=x type= host=example.com len=2\n"
 			   "S OE @5056 2:ok\nS ME @5056\n");
 	free(resp);
 
@@ -539,7 +569,7 @@ static void test_long_headers(void **state)
 	s[1].data = resp;
 	s[1].len = strlen(resp);
 	snprintf(expect, sizeof(expect),
-		 "S MB @0\nS OB url=/x name=x type=a/%.61s len=2\n"
+		 "S MB @0\nS OB url=/x name=x type=a/%.61s host=example.com len=2\n"
 		 "S OE @%zu 2:ok\nS ME @%zu\n", resp + 33, s[1].len,
 		 s[1].len);
 	http_check_replays(s, 2, 0, 0, expect);
@@ -579,7 +609,7 @@ static void test_long_trailer(void **state)
 	s[1].data = resp;
 	s[1].len = strlen(resp);
 	http_check_replays(s, 2, 0, 0,
-			   "S MB @0\nS OB url=/t name=t type= len=-1\n"
+			   "S MB @0\nS OB url=/t name=t type= host=example.com len=-1\n"
 			   "S OE @3071 1:x\nS ME @3071\n");
 	free(resp);
 }
@@ -604,7 +634,7 @@ static void test_long_url(void **state)
 	log = malloc(1024);
 	assert_non_null(log);
 	snprintf(log, 1024,
-		 "S MB @0\nS OB url=%s name=file.bin type= len=1\n"
+		 "S MB @0\nS OB url=%s name=file.bin type= host=h len=1\n"
 		 "S OE @39 1:z\nS ME @39\n", url);
 	http_check_replays(s, 2, 0, 0, log);
 	free(log);
@@ -625,7 +655,7 @@ static void test_large_bodies(void **state)
 	s[1].data = resp;
 	s[1].len = strlen(resp);
 	http_check_replays(s, 3, 0, 1,
-			   "S MB @0\nS OB url=/big name=big type= len=100000\n"
+			   "S MB @0\nS OB url=/big name=big type= host=example.com len=100000\n"
 			   "S OE @100043 0:\nS ME @100043\n");
 	free(resp);
 
@@ -651,7 +681,7 @@ static void test_stopped(void **state)
 
 	(void)state;
 	assert_non_null(h);
-	nfav_http_init(h, false);
+	nfav_http_init(h, false, 0);
 	assert_int_equal(nfav_http_parse(h, NFAV_SIDE_CLIENT, tls, 3, &noops,
 					 NULL), NFAV_PARSE_BYPASS);
 	assert_int_equal(nfav_http_parse(h, NFAV_SIDE_CLIENT,
@@ -659,7 +689,7 @@ static void test_stopped(void **state)
 					 &noops, NULL), NFAV_PARSE_BYPASS);
 	assert_int_equal(nfav_http_eof(h, NFAV_SIDE_SERVER, &noops, NULL),
 			 NFAV_PARSE_BYPASS);
-	nfav_http_init(h, true);
+	nfav_http_init(h, true, 0);
 	assert_int_equal(h->scan_requests, 1);
 	/* NULL callbacks are allowed */
 	assert_int_equal(nfav_http_parse(h, NFAV_SIDE_CLIENT,
@@ -668,6 +698,83 @@ static void test_stopped(void **state)
 	assert_int_equal(nfav_http_parse(h, 7, tls, 3, &noops, NULL),
 			 NFAV_PARSE_MALFORMED);
 	free(h);
+}
+
+/* Feed @msg whole or bytewise to a parser with @limit; return the status. */
+static int parse_limited(u32 limit, int side, const char *req,
+			 const char *msg, size_t len, int bytewise)
+{
+	static const struct nfav_proto_ops noops;
+	struct nfav_http *h = malloc(sizeof(*h));
+	size_t i;
+	int st = NFAV_PARSE_OK;
+
+	assert_non_null(h);
+	nfav_http_init(h, true, limit);
+	if (req)
+		assert_int_equal(nfav_http_parse(h, NFAV_SIDE_CLIENT,
+						 (const u8 *)req, strlen(req),
+						 &noops, NULL), NFAV_PARSE_OK);
+	for (i = 0; i < len && st == NFAV_PARSE_OK; i += bytewise ? 1 : len)
+		st = nfav_http_parse(h, side, (const u8 *)msg + i,
+				     bytewise ? 1 : (u32)len, &noops, NULL);
+	free(h);
+	return st;
+}
+
+/* A header section (start line, headers, trailers) over the limit. */
+static void test_header_limit(void **state)
+{
+	char *big = malloc(8192), *body;
+	size_t n;
+	int bw;
+
+	(void)state;
+	assert_non_null(big);
+	for (bw = 0; bw <= 1; bw++) {
+		/* 1024 bytes of request header section: at the limit */
+		n = (size_t)snprintf(big, 8192, "GET / HTTP/1.1\r\nX: ");
+		memset(big + n, 'a', 1024 - n - 4);
+		memcpy(big + 1020, "\r\n\r\n", 5);
+		assert_int_equal(parse_limited(1024, NFAV_SIDE_CLIENT, NULL,
+					       big, 1024, bw), NFAV_PARSE_OK);
+		assert_int_equal(parse_limited(1023, NFAV_SIDE_CLIENT, NULL,
+					       big, 1024, bw),
+				 NFAV_PARSE_MALFORMED);
+		/* no limit */
+		assert_int_equal(parse_limited(0, NFAV_SIDE_CLIENT, NULL,
+					       big, 1024, bw), NFAV_PARSE_OK);
+		/* many short headers in a response */
+		n = (size_t)snprintf(big, 8192, "HTTP/1.1 200 OK\r\n");
+		while (n < 4000)
+			n += (size_t)snprintf(big + n, 8192 - n, "X-A: b\r\n");
+		n += (size_t)snprintf(big + n, 8192 - n,
+				      "Content-Length: 1\r\n\r\nz");
+		assert_int_equal(parse_limited(2048, NFAV_SIDE_SERVER,
+					       "GET / HTTP/1.1\r\n\r\n", big,
+					       n, bw), NFAV_PARSE_MALFORMED);
+		assert_int_equal(parse_limited(8192, NFAV_SIDE_SERVER,
+					       "GET / HTTP/1.1\r\n\r\n", big,
+					       n, bw), NFAV_PARSE_OK);
+		/* trailers count, bodies do not */
+		n = (size_t)snprintf(big, 8192, "HTTP/1.1 200 OK\r\n"
+				     "Transfer-Encoding: chunked\r\n\r\n"
+				     "7d0\r\n");
+		body = big + n;
+		memset(body, 'x', 2000);
+		n += 2000;
+		n += (size_t)snprintf(big + n, 8192 - n, "\r\n0\r\n");
+		while (n < 3400)
+			n += (size_t)snprintf(big + n, 8192 - n, "T: v\r\n");
+		n += (size_t)snprintf(big + n, 8192 - n, "\r\n");
+		assert_int_equal(parse_limited(1024, NFAV_SIDE_SERVER,
+					       "GET / HTTP/1.1\r\n\r\n", big,
+					       n, bw), NFAV_PARSE_MALFORMED);
+		assert_int_equal(parse_limited(2048, NFAV_SIDE_SERVER,
+					       "GET / HTTP/1.1\r\n\r\n", big,
+					       n, bw), NFAV_PARSE_OK);
+	}
+	free(big);
 }
 
 /* Print the whole-run log of every case, for http_golden.h. */
@@ -718,5 +825,6 @@ size_t http_tests(struct CMUnitTest *t)
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_long_trailer);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_large_bodies);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_stopped);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_header_limit);
 	return n;
 }

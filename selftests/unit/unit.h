@@ -10,6 +10,7 @@ struct CMUnitTest;
 /* Fill @t with the tests of a file; return how many. */
 size_t http_tests(struct CMUnitTest *t);
 size_t reasm_tests(struct CMUnitTest *t);
+size_t match_tests(struct CMUnitTest *t);
 void http_dump(void);
 
 /* Replay whole, bytewise, random and point splits; compare the logs. */

@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 	}
 	n += http_tests(tests + n);
 	n += reasm_tests(tests + n);
+	n += match_tests(tests + n);
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return _cmocka_run_group_tests("nfav_unit", tests, n, NULL, NULL);
 }

@@ -46,6 +46,13 @@ static struct nla_policy proto_policy[NFAV_P_MAX + 1] = {
 	[NFAV_P_FALLBACKS]	= { .type = NLA_NESTED },
 	[NFAV_P_STATS]		= { .type = NLA_NESTED },
 	[NFAV_P_NOTIFY_TYPE]	= { .type = NLA_U8 },
+	[NFAV_P_MAX_LAYERS]	= { .type = NLA_U32 },
+	[NFAV_P_HEADER_LIMIT]	= { .type = NLA_U32 },
+	[NFAV_P_SCAN_MODE]	= { .type = NLA_U8 },
+	[NFAV_P_EXTENSIONS]	= { .type = NLA_NESTED },
+	[NFAV_P_MIME_BYPASS]	= { .type = NLA_NESTED },
+	[NFAV_P_MIME_SCAN]	= { .type = NLA_NESTED },
+	[NFAV_P_URL_BYPASS]	= { .type = NLA_NESTED },
 };
 
 static struct nla_policy flow_policy[NFAV_F_MAX + 1] = {
@@ -66,6 +73,7 @@ static struct nla_policy object_policy[NFAV_O_MAX + 1] = {
 	[NFAV_O_FAMILY]		= { .type = NLA_U8 },
 	[NFAV_O_CLIENT_PORT]	= { .type = NLA_U16 },
 	[NFAV_O_SERVER_PORT]	= { .type = NLA_U16 },
+	[NFAV_O_MAX_LAYERS]	= { .type = NLA_U32 },
 };
 
 static int parse_top(struct nl_msg *msg, struct nlattr **tb)
@@ -165,12 +173,85 @@ static int parse_fallbacks(const struct nlattr *nest, uint8_t *fallback)
 	return 0;
 }
 
+int list_append(struct nfav_list *l, const char *entry)
+{
+	if (l->n == NFAV_LIST_MAX)
+		return -1;
+	l->entry[l->n] = strdup(entry);
+	if (!l->entry[l->n])
+		return -1;
+	l->n++;
+	return 0;
+}
+
+/* The index of entry in l, or -1. */
+int list_find(const struct nfav_list *l, const char *entry)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->entry[i], entry))
+			return (int)i;
+	return -1;
+}
+
+void list_remove(struct nfav_list *l, unsigned int i)
+{
+	free(l->entry[i]);
+	l->n--;
+	memmove(&l->entry[i], &l->entry[i + 1],
+		(l->n - i) * sizeof(l->entry[0]));
+}
+
+void list_clear(struct nfav_list *l)
+{
+	while (l->n)
+		free(l->entry[--l->n]);
+}
+
+void config_free(struct nfav_config *cfg)
+{
+	int p, id;
+
+	for (p = 1; p <= NFAV_PROTO_MAX; p++)
+		for (id = 0; id < NR_LISTS; id++)
+			list_clear(&cfg->proto[p].list[id]);
+}
+
+/*
+ * A list nest: NFAV_L_ENTRY strings, copied up to their first NUL.  More
+ * than NFAV_LIST_MAX entries or a longer entry than the contract allows is
+ * a malformed reply: such a list could not be edited and sent back intact.
+ */
+static int parse_list(const struct nlattr *nest, struct nfav_list *l,
+		      unsigned int max)
+{
+	struct nlattr *a;
+	char buf[NFAV_URL_ENTRY_MAX + 1];
+	size_t len;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != NFAV_L_ENTRY)
+			continue;	/* from a newer module */
+		len = strnlen(nla_data(a), nla_len(a));
+		if (len > max || len >= sizeof(buf))
+			return -1;
+		memcpy(buf, nla_data(a), len);
+		buf[len] = '\0';
+		if (list_append(l, buf))
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_proto_config(const struct nlattr *nest,
 			      struct nfav_proto_config *pc)
 {
 	struct nlattr *tb[NFAV_P_MAX + 1];
 	size_t len, i;
 	const uint8_t *p;
+	int id;
 
 	if (nla_parse_nested(tb, NFAV_P_MAX, (struct nlattr *)nest,
 			     proto_policy))
@@ -209,6 +290,26 @@ static int parse_proto_config(const struct nlattr *nest,
 	if (tb[NFAV_P_MESSAGE]) {
 		pc->have |= PCFG_MESSAGE;
 		get_str(pc->message, sizeof(pc->message), tb[NFAV_P_MESSAGE]);
+	}
+	if (tb[NFAV_P_MAX_LAYERS]) {
+		pc->have |= PCFG_MAX_LAYERS;
+		pc->max_layers = nla_get_u32(tb[NFAV_P_MAX_LAYERS]);
+	}
+	if (tb[NFAV_P_HEADER_LIMIT]) {
+		pc->have |= PCFG_HEADER_LIMIT;
+		pc->header_limit = nla_get_u32(tb[NFAV_P_HEADER_LIMIT]);
+	}
+	if (tb[NFAV_P_SCAN_MODE]) {
+		pc->have |= PCFG_SCAN_MODE;
+		pc->scan_mode = nla_get_u8(tb[NFAV_P_SCAN_MODE]);
+	}
+	for (id = 0; id < NR_LISTS; id++) {
+		if (!tb[list_info[id].attr])
+			continue;
+		pc->have |= PCFG_LIST(id);
+		if (parse_list(tb[list_info[id].attr], &pc->list[id],
+			       list_info[id].max))
+			return -1;
 	}
 	if (tb[NFAV_P_FALLBACKS] &&
 	    parse_fallbacks(tb[NFAV_P_FALLBACKS], pc->fallback))
@@ -430,6 +531,14 @@ static int parse_object(const struct nlattr *nest, struct nfav_object *o)
 		get_str(o->content_type, sizeof(o->content_type),
 			tb[NFAV_O_CONTENT_TYPE]);
 	}
+	if (tb[NFAV_O_HOST]) {
+		o->has_host = true;
+		get_str(o->host, sizeof(o->host), tb[NFAV_O_HOST]);
+	}
+	if (tb[NFAV_O_ENCODING]) {
+		o->has_encoding = true;
+		get_str(o->encoding, sizeof(o->encoding), tb[NFAV_O_ENCODING]);
+	}
 	return 0;
 }
 
@@ -471,11 +580,28 @@ static bool proto_config_empty(const struct nfav_proto_config *pc)
 	return true;
 }
 
+/* An empty nest is sent too: it clears the list. */
+static int put_list(struct nl_msg *msg, int attr, const struct nfav_list *l)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (!l->n)
+		return nla_put(msg, NLA_F_NESTED | attr, 0, NULL);
+	nest = nla_nest_start(msg, NLA_F_NESTED | attr);
+	if (!nest)
+		return -1;
+	for (i = 0; i < l->n; i++)
+		if (nla_put_string(msg, NFAV_L_ENTRY, l->entry[i]))
+			return -1;
+	return nla_nest_end(msg, nest);
+}
+
 static int put_proto_config(struct nl_msg *msg, int proto,
 			    const struct nfav_proto_config *pc)
 {
 	struct nlattr *nest, *fb;
-	int r;
+	int r, id;
 
 	nest = nla_nest_start(msg, NLA_F_NESTED | proto);
 	if (!nest)
@@ -502,6 +628,19 @@ static int put_proto_config(struct nl_msg *msg, int proto,
 	if ((pc->have & PCFG_MESSAGE) &&
 	    nla_put_string(msg, NFAV_P_MESSAGE, pc->message))
 		return -1;
+	if ((pc->have & PCFG_MAX_LAYERS) &&
+	    nla_put_u32(msg, NFAV_P_MAX_LAYERS, pc->max_layers))
+		return -1;
+	if ((pc->have & PCFG_HEADER_LIMIT) &&
+	    nla_put_u32(msg, NFAV_P_HEADER_LIMIT, pc->header_limit))
+		return -1;
+	if ((pc->have & PCFG_SCAN_MODE) &&
+	    nla_put_u8(msg, NFAV_P_SCAN_MODE, pc->scan_mode))
+		return -1;
+	for (id = 0; id < NR_LISTS; id++)
+		if ((pc->have & PCFG_LIST(id)) &&
+		    put_list(msg, list_info[id].attr, &pc->list[id]))
+			return -1;
 	for (r = 1; r <= NFAV_REASON_MAX; r++)
 		if (pc->fallback[r])
 			break;
@@ -515,8 +654,7 @@ static int put_proto_config(struct nl_msg *msg, int proto,
 				return -1;
 		nla_nest_end(msg, fb);
 	}
-	nla_nest_end(msg, nest);
-	return 0;
+	return nla_nest_end(msg, nest);
 }
 
 int config_put(struct nl_msg *msg, const struct nfav_config *cfg)
@@ -550,7 +688,8 @@ int config_put(struct nl_msg *msg, const struct nfav_config *cfg)
 		if (put_proto_config(msg, p, &cfg->proto[p]))
 			return -1;
 	}
-	if (protos)
-		nla_nest_end(msg, protos);
+	/* Fails when the nest outgrows its 16-bit length. */
+	if (protos && nla_nest_end(msg, protos))
+		return -1;
 	return 0;
 }

@@ -40,10 +40,14 @@ static void print_event_json(const struct nfav_event_msg *ev, time_t when)
 		json_u64("server_port", o->server_port);
 	if (o->has_name)
 		json_str("name", o->name);
+	if (o->has_host)
+		json_str("host", o->host);
 	if (o->has_url)
 		json_str("url", o->url);
 	if (o->has_content_type)
 		json_str("content_type", o->content_type);
+	if (o->has_encoding)
+		json_str("encoding", o->encoding);
 	if (ev->has_virus)
 		json_str("virus", ev->virus);
 	if (ev->has_reason)
@@ -87,10 +91,14 @@ void print_event(const struct nfav_event_msg *ev, time_t when)
 	}
 	if (o->has_name)
 		put_field("name", o->name);
+	if (o->has_host)
+		put_field("host", o->host);
 	if (o->has_url)
 		put_field("url", o->url);
 	if (o->has_content_type)
 		put_field("content-type", o->content_type);
+	if (o->has_encoding)
+		put_field("encoding", o->encoding);
 	if (ev->has_virus)
 		put_field("virus", ev->virus);
 	if (ev->has_reason)

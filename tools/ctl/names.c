@@ -26,6 +26,7 @@ static const char *const reason_names[NFAV_REASON_MAX + 1] = {
 	[NFAV_REASON_TIMEOUT] = "timeout",
 	[NFAV_REASON_OUT_OF_RESOURCES] = "out-of-resources",
 	[NFAV_REASON_TOO_MANY_REQUESTS] = "too-many-requests",
+	[NFAV_REASON_MALFORMED] = "malformed",
 };
 
 static const char *const action_names[NFAV_ACTION_MAX + 1] = {
@@ -37,6 +38,31 @@ static const char *const action_names[NFAV_ACTION_MAX + 1] = {
 static const char *const notify_names[NFAV_NOTIFY_MAX + 1] = {
 	[NFAV_NOTIFY_MESSAGE] = "message",
 	[NFAV_NOTIFY_PROTOCOL_ONLY] = "protocol-only",
+};
+
+static const char *const scan_mode_names[NFAV_SCAN_MAX + 1] = {
+	[NFAV_SCAN_ALL] = "scan-all",
+	[NFAV_SCAN_BY_EXTENSION] = "by-extension",
+};
+
+const struct nfav_list_info list_info[NR_LISTS] = {
+	[LIST_EXTENSIONS] = {
+		.key = "extensions", .json = "extensions",
+		.attr = NFAV_P_EXTENSIONS, .max = NFAV_EXTENSION_MAX,
+		.defaults = NFAV_DEFAULT_EXTENSIONS,
+	},
+	[LIST_MIME_BYPASS] = {
+		.key = "mime-bypass", .json = "mime_bypass",
+		.attr = NFAV_P_MIME_BYPASS, .max = NFAV_MIME_MAX,
+	},
+	[LIST_MIME_SCAN] = {
+		.key = "mime-scan", .json = "mime_scan",
+		.attr = NFAV_P_MIME_SCAN, .max = NFAV_MIME_MAX,
+	},
+	[LIST_URL_BYPASS] = {
+		.key = "url-bypass", .json = "url_bypass",
+		.attr = NFAV_P_URL_BYPASS, .max = NFAV_URL_ENTRY_MAX,
+	},
 };
 
 static const char *const event_names[NFAV_EVENT_MAX + 1] = {
@@ -113,6 +139,16 @@ const char *notify_name(unsigned int v)
 int notify_lookup(const char *name)
 {
 	return lookup(notify_names, ARRAY_SIZE(notify_names), name);
+}
+
+const char *scan_mode_name(unsigned int v)
+{
+	return name_of(scan_mode_names, ARRAY_SIZE(scan_mode_names), v);
+}
+
+int scan_mode_lookup(const char *name)
+{
+	return lookup(scan_mode_names, ARRAY_SIZE(scan_mode_names), name);
 }
 
 const char *event_name(unsigned int v)

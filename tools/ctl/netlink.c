@@ -92,7 +92,7 @@ void nfav_nl_close(struct nfav_nl *nl)
 
 struct nl_msg *nfav_nl_msg(struct nfav_nl *nl, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(NFAV_NL_MSG_SIZE);
 
 	if (!msg)
 		return NULL;
@@ -122,7 +122,24 @@ static const char *const proto_attr_names[NFAV_P_MAX + 1] = {
 	[NFAV_P_FALLBACKS] = "fallback",
 	[NFAV_P_NOTIFY_TYPE] = "notify-type",
 	[NFAV_P_MESSAGE] = "message",
+	[NFAV_P_MAX_LAYERS] = "max-layers",
+	[NFAV_P_HEADER_LIMIT] = "header-limit",
+	[NFAV_P_SCAN_MODE] = "scan-mode",
+	[NFAV_P_EXTENSIONS] = "extensions",
+	[NFAV_P_MIME_BYPASS] = "mime-bypass",
+	[NFAV_P_MIME_SCAN] = "mime-scan",
+	[NFAV_P_URL_BYPASS] = "url-bypass",
 };
+
+static bool is_list_attr(int type)
+{
+	int id;
+
+	for (id = 0; id < NR_LISTS; id++)
+		if (list_info[id].attr == type)
+			return true;
+	return false;
+}
 
 /* The attribute of the list [attrs, attrs + len) that contains offset off. */
 static const struct nlattr *attr_at(const struct nlmsghdr *base,
@@ -152,10 +169,27 @@ static const char *safe_name(const char *const *table, size_t n, int type)
 	return type >= 0 && (size_t)type < n && table[type] ? table[type] : NULL;
 }
 
+/*
+ * A list entry we sent, for an error message: entries edited with add or
+ * del come back from the kernel, so what is not printable ASCII becomes '?'.
+ */
+static void entry_text(char *buf, size_t size, const struct nlattr *a)
+{
+	const unsigned char *s = nla_data(a);
+	size_t n = strnlen(nla_data(a), nla_len(a)), i;
+
+	if (n >= size)
+		n = size - 1;
+	for (i = 0; i < n; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
+	buf[n] = '\0';
+}
+
 int describe_attr_offset(const struct nlmsghdr *sent, uint32_t off,
 			 char *buf, size_t size)
 {
 	const struct nlattr *a, *p, *q;
+	char entry[NFAV_URL_ENTRY_MAX + 1];
 	const char *name;
 	int type;
 
@@ -197,6 +231,15 @@ int describe_attr_offset(const struct nlmsghdr *sent, uint32_t off,
 			return 0;
 		}
 	}
+	if (is_list_attr(nla_type(q)) && inside_payload(sent, q, off)) {
+		a = attr_at(sent, nla_data(q), nla_len(q), off);
+		if (a && nla_type(a) == NFAV_L_ENTRY) {
+			entry_text(entry, sizeof(entry), a);
+			snprintf(buf, size, "%s %s entry \"%s\"",
+				 proto_name(nla_type(p)), name, entry);
+			return 0;
+		}
+	}
 	snprintf(buf, size, "%s %s", proto_name(nla_type(p)), name);
 	return 0;
 }
@@ -209,7 +252,7 @@ static int report_error(int error, const struct nlattr *tlvs, int len,
 			const struct nlmsghdr *sent, const char *what)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	char attr[128];
+	char attr[NFAV_URL_ENTRY_MAX + 64];
 
 	memset(tb, 0, sizeof(tb));
 	if (tlvs && len > 0)

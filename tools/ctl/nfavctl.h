@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <time.h>
 
+#include <linux/netlink.h>
 #include <linux/nfav.h>
 
 struct nl_msg;
@@ -64,6 +65,8 @@ const char *action_name(unsigned int action);
 int action_lookup(const char *name);
 const char *notify_name(unsigned int notify);
 int notify_lookup(const char *name);
+const char *scan_mode_name(unsigned int mode);
+int scan_mode_lookup(const char *name);
 const char *event_name(unsigned int event);
 const char *flow_state_name(unsigned int state);
 const char *direction_name(unsigned int dir);
@@ -102,6 +105,49 @@ enum {
 	PCFG_NOTIFY_TYPE	= 1 << 4,
 	PCFG_MESSAGE		= 1 << 5,
 	PCFG_TRICKLE_TIMEOUT	= 1 << 6,
+	PCFG_MAX_LAYERS		= 1 << 7,
+	PCFG_HEADER_LIMIT	= 1 << 8,
+	PCFG_SCAN_MODE		= 1 << 9,
+};
+/* The have bit of list setting id (enum nfav_list_id). */
+#define PCFG_LIST(id)	(1u << (10 + (id)))
+
+/*
+ * The list settings.  They share one representation and one code path each
+ * for parsing, sending, printing and editing; list_info[] (names.c) holds
+ * what differs.
+ */
+enum nfav_list_id {
+	LIST_EXTENSIONS,
+	LIST_MIME_BYPASS,
+	LIST_MIME_SCAN,
+	LIST_URL_BYPASS,
+	NR_LISTS
+};
+
+struct nfav_list_info {
+	const char *key;		/* command line and text keyword */
+	const char *json;		/* JSON key */
+	int attr;			/* NFAV_P_* */
+	unsigned int max;		/* characters of an entry */
+	const char *defaults;		/* "default": comma separated, or NULL */
+};
+extern const struct nfav_list_info list_info[NR_LISTS];
+
+/*
+ * How "set" changes a list (list_op[]); all but LIST_REPLACE need the
+ * current list.
+ */
+enum {
+	LIST_REPLACE,
+	LIST_ADD,
+	LIST_DEL,
+};
+
+/* Entries are allocated (config_free() frees them), in order. */
+struct nfav_list {
+	unsigned int n;
+	char *entry[NFAV_LIST_MAX];
 };
 
 struct nfav_proto_config {
@@ -113,10 +159,15 @@ struct nfav_proto_config {
 	uint32_t scan_timeout;
 	uint32_t max_size;
 	uint32_t trickle_timeout;	/* seconds, 0 = off */
+	uint32_t max_layers;
+	uint32_t header_limit;		/* bytes */
+	uint8_t scan_mode;		/* enum nfav_scan_mode */
 	uint8_t notify_type;		/* enum nfav_notify */
 	char message[NFAV_MESSAGE_MAX + 1];	/* "" for none */
 	/* 0 (NFAV_ACTION_UNSPEC) means "not sent" / "not to be changed". */
 	uint8_t fallback[NFAV_REASON_MAX + 1];
+	struct nfav_list list[NR_LISTS];	/* have: PCFG_LIST(id) */
+	uint8_t list_op[NR_LISTS];		/* set only: LIST_* */
 };
 
 struct nfav_config {
@@ -186,10 +237,12 @@ struct nfav_object {
 	uint8_t proto, direction;
 	struct nfav_addr client, server;
 	uint16_t client_port, server_port;
-	bool has_name, has_url, has_content_type;
+	bool has_name, has_url, has_content_type, has_host, has_encoding;
 	char name[NFAV_STR_MAX];
 	char url[NFAV_STR_MAX];
 	char content_type[NFAV_STR_MAX];
+	char host[NFAV_STR_MAX];
+	char encoding[NFAV_STR_MAX];
 };
 
 struct nfav_event_msg {
@@ -210,6 +263,16 @@ int flows_append(struct nfav_flows *flows, const struct nfav_flow *flow);
 void flows_free(struct nfav_flows *flows);
 /* Put the settings marked in cfg (have bits, fallbacks != 0) into msg. */
 int config_put(struct nl_msg *msg, const struct nfav_config *cfg);
+/*
+ * Free the list entries of cfg (parse_config() and set_parse_args() fill
+ * them, also when they fail); cfg stays valid and its lists empty.
+ */
+void config_free(struct nfav_config *cfg);
+/* list_*(): 0, or -1 when out of memory. */
+int list_append(struct nfav_list *l, const char *entry);
+int list_find(const struct nfav_list *l, const char *entry);
+void list_remove(struct nfav_list *l, unsigned int i);
+void list_clear(struct nfav_list *l);
 
 /* Printers (show.c, monitor.c): text or JSON according to opts. */
 void print_status(const struct nfav_status *st);
@@ -223,6 +286,19 @@ void format_addr(char *buf, size_t size, const struct nfav_addr *a,
 
 /* netlink.c */
 struct nfav_nl;
+
+/*
+ * Requests are built in buffers of this size: it holds the global settings
+ * and every setting of one protocol with its lists full ("set" changes one
+ * protocol at a time).
+ */
+#define NFAV_LIST_ATTR_SIZE(max) \
+	(NLA_HDRLEN + NFAV_LIST_MAX * NLA_ALIGN(NLA_HDRLEN + (max) + 1))
+#define NFAV_NL_MSG_SIZE \
+	(4096 + NFAV_LIST_ATTR_SIZE(NFAV_EXTENSION_MAX) + \
+	 2 * NFAV_LIST_ATTR_SIZE(NFAV_MIME_MAX) + \
+	 NFAV_LIST_ATTR_SIZE(NFAV_URL_ENTRY_MAX))
+
 typedef int (*reply_fn)(struct nl_msg *msg, void *arg);
 
 /* Open a socket and resolve the family; returns an exit code. */
@@ -259,8 +335,14 @@ int cmd_help(int argc, char **argv);
 /* monitor.c: print events of family's group until SIGINT or SIGTERM. */
 int monitor_run(struct nfav_nl *nl, const char *family, const char *group);
 
-/* set.c: parse "set ..." arguments into cfg; returns an exit code. */
+/*
+ * set.c: parse "set ..." arguments into cfg; returns an exit code.  When
+ * set_needs_current(), the list edits (add, del) are turned into whole lists
+ * by set_apply_current() with the configuration read from the kernel.
+ */
 int set_parse_args(int argc, char **argv, struct nfav_config *cfg);
+bool set_needs_current(const struct nfav_config *cfg);
+int set_apply_current(struct nfav_config *cfg, const struct nfav_config *cur);
 
 void usage(FILE *f);
 

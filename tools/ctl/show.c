@@ -138,7 +138,7 @@ static void print_config_json(const struct nfav_config *cfg)
 {
 	const struct nfav_proto_config *pc;
 	unsigned int i;
-	int p, r;
+	int p, r, id;
 
 	json_start(opts.pretty);
 	json_obj_open(NULL);
@@ -166,16 +166,30 @@ static void print_config_json(const struct nfav_config *cfg)
 				json_u64(NULL, pc->ports[i]);
 			json_arr_close();
 		}
+		if (pc->have & PCFG_SCAN_MODE)
+			json_str("scan_mode", scan_mode_name(pc->scan_mode));
 		if (pc->have & PCFG_SCAN_TIMEOUT)
 			json_u64("scan_timeout", pc->scan_timeout);
 		if (pc->have & PCFG_TRICKLE_TIMEOUT)
 			json_u64("trickle_timeout", pc->trickle_timeout);
 		if (pc->have & PCFG_MAX_SIZE)
 			json_u64("max_size", pc->max_size);
+		if (pc->have & PCFG_MAX_LAYERS)
+			json_u64("max_layers", pc->max_layers);
+		if (pc->have & PCFG_HEADER_LIMIT)
+			json_u64("header_limit", pc->header_limit);
 		if (pc->have & PCFG_NOTIFY_TYPE)
 			json_str("notify_type", notify_name(pc->notify_type));
 		if (pc->have & PCFG_MESSAGE)
 			json_str("message", pc->message);
+		for (id = 0; id < NR_LISTS; id++) {
+			if (!(pc->have & PCFG_LIST(id)))
+				continue;
+			json_arr_open(list_info[id].json);
+			for (i = 0; i < pc->list[id].n; i++)
+				json_str(NULL, pc->list[id].entry[i]);
+			json_arr_close();
+		}
 		json_obj_open("fallbacks");
 		for (r = 1; r <= NFAV_REASON_MAX; r++)
 			if (pc->fallback[r])
@@ -189,12 +203,31 @@ static void print_config_json(const struct nfav_config *cfg)
 	json_finish();
 }
 
+/*
+ * "  KEY a,b,c" or "  KEY none"; an entry that is not plain printable ASCII
+ * or holds a comma is quoted, so the list stays unambiguous.
+ */
+static void print_list(const char *key, const struct nfav_list *l)
+{
+	unsigned int i;
+
+	printf("  %s ", key);
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			putchar(',');
+		put_text(l->entry[i]);
+	}
+	if (!l->n)
+		fputs("none", stdout);
+	putchar('\n');
+}
+
 void print_config(const struct nfav_config *cfg)
 {
 	const struct nfav_proto_config *pc;
 	const char *sep = "";
 	unsigned int i;
-	int p, r;
+	int p, r, id;
 
 	if (opts.json) {
 		print_config_json(cfg);
@@ -241,6 +274,11 @@ void print_config(const struct nfav_config *cfg)
 				fputs("none", stdout);
 			sep = ",";
 		}
+		if (pc->have & PCFG_SCAN_MODE) {
+			printf("%s scan-mode %s", sep,
+			       scan_mode_name(pc->scan_mode));
+			sep = ",";
+		}
 		if (pc->have & PCFG_SCAN_TIMEOUT) {
 			printf("%s scan-timeout %us", sep, pc->scan_timeout);
 			sep = ",";
@@ -257,6 +295,15 @@ void print_config(const struct nfav_config *cfg)
 			printf("%s max-size %u KiB", sep, pc->max_size);
 			sep = ",";
 		}
+		if (pc->have & PCFG_MAX_LAYERS) {
+			printf("%s max-layers %u", sep, pc->max_layers);
+			sep = ",";
+		}
+		if (pc->have & PCFG_HEADER_LIMIT) {
+			printf("%s header-limit %u bytes", sep,
+			       pc->header_limit);
+			sep = ",";
+		}
 		if (pc->have & PCFG_NOTIFY_TYPE)
 			printf("%s notify-type %s", sep,
 			       notify_name(pc->notify_type));
@@ -267,6 +314,9 @@ void print_config(const struct nfav_config *cfg)
 					 strlen(pc->message));
 			putchar('\n');
 		}
+		for (id = 0; id < NR_LISTS; id++)
+			if (pc->have & PCFG_LIST(id))
+				print_list(list_info[id].key, &pc->list[id]);
 		for (r = 1; r <= NFAV_REASON_MAX; r++)
 			if (pc->fallback[r])
 				printf("  fallback %s %s\n", reason_name(r),
@@ -285,6 +335,7 @@ static const struct {
 	{ NFAV_S_INFECTED,	"infected",	"infected" },
 	{ NFAV_S_BLOCKED,	"blocked",	"blocked" },
 	{ NFAV_S_BYPASSED,	"bypassed",	"bypassed" },
+	{ NFAV_S_SKIPPED,	"skipped",	"skipped" },
 	{ NFAV_S_MALFORMED,	"malformed",	"malformed" },
 	{ NFAV_S_EVASIONS,	"evasions",	"evasions" },
 	{ NFAV_S_OOO_DROPS,	"ooo-drops",	"ooo_drops" },
@@ -398,6 +449,7 @@ static int status_cb(struct nl_msg *msg, void *arg)
 
 static int config_cb(struct nl_msg *msg, void *arg)
 {
+	config_free(arg);
 	return parse_config(msg, arg);
 }
 
@@ -508,6 +560,8 @@ int cmd_show(int argc, char **argv)
 			break;
 		}
 	}
+	if (show_objects[i].what == SHOW_CONFIG)
+		config_free(&u.config);
 	flows_free(&flows);
 	return ret;
 }

@@ -6,8 +6,10 @@
  * parse_*() and print_*() functions nfavctl uses, and prints the result.
  *
  *   test-model [-j|-p] KIND
- *   test-model [-j|-p] set ARGS...     set_parse_args + config_put + parse
- *   test-model extack|extack-eperm|extack-fallback|extack-message
+ *   test-model [-j|-p] set ARGS...     set_parse_args + config_put + parse;
+ *                                      list edits (add, del) are applied to
+ *                                      the "config" reply
+ *   test-model extack|extack-eperm|extack-fallback|extack-message|extack-list
  *   test-model offset-enabled|offset-notify-type
  *   test-model nlctrl-doit|nlctrl-dump|nlctrl-einval|nlctrl-enoent
  *   test-model listen       monitor loop on nlctrl "notify" until a signal
@@ -29,13 +31,20 @@
 
 #define FAKE_FAMILY 0x42
 #define EVENT_TIME ((time_t)1764480000)
+/* Crafted replies may be larger than a request. */
+#define REPLY_SIZE (4 * NFAV_NL_MSG_SIZE)
 
-static struct nl_msg *new_msg(uint8_t cmd)
+static struct nl_msg *new_msg_size(uint8_t cmd, size_t size)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(size);
 
 	genlmsg_put(msg, 1, 1, FAKE_FAMILY, 0, 0, cmd, NFAV_GENL_VERSION);
 	return msg;
+}
+
+static struct nl_msg *new_msg(uint8_t cmd)
+{
+	return new_msg_size(cmd, REPLY_SIZE);
 }
 
 static void put_addr(struct nl_msg *msg, int attr, int family, const char *s)
@@ -66,9 +75,89 @@ static struct nl_msg *build_status(bool daemon)
 	return msg;
 }
 
+/* Every kind of byte that must not reach a terminal or break JSON raw. */
+static const char nasty[] =
+	"a\"b\\c\nd\re\tf\x01g\x1b[31mred\x7f"
+	"\xff\xfe"			/* invalid bytes */
+	"\xc3\x28"			/* bad continuation */
+	"\xc0\xaf"			/* overlong '/' */
+	"\xed\xa0\x80"			/* surrogate */
+	"\xf4\x90\x80\x80"		/* above U+10FFFF */
+	"\xc2\x9b" "2J"			/* C1 CSI */
+	"\xe2\x80\xae" "gpj.exe"	/* right-to-left override */
+	"\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80" /* valid: u-umlaut, euro, emoji */
+	"\xe2";				/* truncated sequence at the end */
+
 /* A custom notice text with everything that needs escaping somewhere. */
 static const char notice[] =
 	"Say \"no\" to C:\\virus <b>&amp;</b> 'x' \xc3\xbc";
+
+/* A list attribute of comma separated entries; "" gives an empty nest. */
+static void put_list(struct nl_msg *msg, int attr, const char *entries)
+{
+	struct nlattr *nest;
+	const char *p, *end;
+	char buf[512];
+	size_t len;
+
+	if (!*entries) {
+		nla_put(msg, NLA_F_NESTED | attr, 0, NULL);
+		return;
+	}
+	nest = nla_nest_start(msg, NLA_F_NESTED | attr);
+	for (p = entries; ; p = end + 1) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		nla_put_string(msg, NFAV_L_ENTRY, buf);
+		if (!end)
+			break;
+	}
+	nla_nest_end(msg, nest);
+}
+
+/* Extensions e0,e1,...: n of them. */
+static void put_numbered_list(struct nl_msg *msg, int attr, int n)
+{
+	struct nlattr *nest;
+	char buf[16];
+	int i;
+
+	nest = nla_nest_start(msg, NLA_F_NESTED | attr);
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "e%d", i);
+		nla_put_string(msg, NFAV_L_ENTRY, buf);
+	}
+	nla_nest_end(msg, nest);
+}
+
+/*
+ * The new settings of protocol i: http has short lists, ftp empty ones,
+ * smtp none (an older module) and a scan mode from a newer one, pop3 a full
+ * extension list.
+ */
+static void put_scan_settings(struct nl_msg *msg, int i)
+{
+	nla_put_u32(msg, NFAV_P_MAX_LAYERS, 8 + i);
+	nla_put_u32(msg, NFAV_P_HEADER_LIMIT, 65536);
+	nla_put_u8(msg, NFAV_P_SCAN_MODE,
+		   i == NFAV_PROTO_HTTP ? NFAV_SCAN_BY_EXTENSION :
+		   i == NFAV_PROTO_SMTP ? NFAV_SCAN_MAX + 1 : NFAV_SCAN_ALL);
+	if (i == NFAV_PROTO_SMTP)
+		return;
+	if (i == NFAV_PROTO_POP3)
+		put_numbered_list(msg, NFAV_P_EXTENSIONS, NFAV_LIST_MAX);
+	else
+		put_list(msg, NFAV_P_EXTENSIONS,
+			 i == NFAV_PROTO_HTTP ? "exe,dll,zip" : "");
+	put_list(msg, NFAV_P_MIME_BYPASS,
+		 i == NFAV_PROTO_HTTP ? "image/,video/" : "");
+	put_list(msg, NFAV_P_MIME_SCAN,
+		 i == NFAV_PROTO_HTTP ? "image/svg+xml" : "");
+	put_list(msg, NFAV_P_URL_BYPASS, i == NFAV_PROTO_HTTP ?
+		 ".windowsupdate.com,example.org/static/" : "");
+}
 
 static struct nl_msg *build_config(int nprotos, bool odd_ports)
 {
@@ -96,6 +185,7 @@ static struct nl_msg *build_config(int nprotos, bool odd_ports)
 			   NFAV_NOTIFY_MESSAGE);
 		nla_put_string(msg, NFAV_P_MESSAGE,
 			       i == NFAV_PROTO_HTTP ? notice : "");
+		put_scan_settings(msg, i);
 		fb = nla_nest_start(msg, NLA_F_NESTED | NFAV_P_FALLBACKS);
 		for (r = 1; r <= NFAV_REASON_MAX; r++)
 			nla_put_u8(msg, r, r == NFAV_REASON_ENGINE_NOT_READY ?
@@ -113,6 +203,81 @@ static struct nl_msg *build_config(int nprotos, bool odd_ports)
 	return msg;
 }
 
+/* An entry of c repeated len times. */
+static void put_entry_of(struct nl_msg *msg, char c, size_t len)
+{
+	char buf[NFAV_URL_ENTRY_MAX + 2];
+
+	memset(buf, c, len);
+	buf[len] = '\0';
+	nla_put_string(msg, NFAV_L_ENTRY, buf);
+}
+
+/*
+ * Lists at their limits for http and ftp: NFAV_LIST_MAX entries of the
+ * longest length each; with over, one entry more or one longer entry.
+ */
+static struct nl_msg *build_long_lists(const char *over)
+{
+	static const unsigned int max[] = {
+		NFAV_EXTENSION_MAX, NFAV_MIME_MAX, NFAV_MIME_MAX,
+		NFAV_URL_ENTRY_MAX,
+	};
+	static const int attrs[] = {
+		NFAV_P_EXTENSIONS, NFAV_P_MIME_BYPASS, NFAV_P_MIME_SCAN,
+		NFAV_P_URL_BYPASS,
+	};
+	struct nl_msg *msg = new_msg(NFAV_CMD_GET_CONFIG);
+	struct nlattr *protos, *p, *l;
+	int proto, k, i;
+
+	protos = nla_nest_start(msg, NLA_F_NESTED | NFAV_A_PROTOS);
+	for (proto = NFAV_PROTO_HTTP; proto <= NFAV_PROTO_FTP; proto++) {
+		p = nla_nest_start(msg, NLA_F_NESTED | proto);
+		for (k = 0; k < 4; k++) {
+			l = nla_nest_start(msg, NLA_F_NESTED | attrs[k]);
+			for (i = 0; i < NFAV_LIST_MAX; i++)
+				put_entry_of(msg, 'a' + i % 26,
+					     max[k] - (i < 26 ? 0 : 1 + i / 26));
+			if (over && !strcmp(over, "count") && k == 3)
+				put_entry_of(msg, 'z', 1);
+			if (over && !strcmp(over, "length") && k == 0)
+				put_entry_of(msg, 'z', max[k] + 1);
+			nla_nest_end(msg, l);
+		}
+		nla_nest_end(msg, p);
+	}
+	nla_nest_end(msg, protos);
+	return msg;
+}
+
+/* Hostile list entries: what the text output must quote or escape. */
+static struct nl_msg *build_nasty_lists(void)
+{
+	struct nl_msg *msg = new_msg(NFAV_CMD_GET_CONFIG);
+	struct nlattr *protos, *p, *l;
+	static const char nonul[] = "no-nul";
+
+	protos = nla_nest_start(msg, NLA_F_NESTED | NFAV_A_PROTOS);
+	p = nla_nest_start(msg, NLA_F_NESTED | NFAV_PROTO_HTTP);
+	l = nla_nest_start(msg, NLA_F_NESTED | NFAV_P_URL_BYPASS);
+	nla_put(msg, NFAV_L_ENTRY, sizeof(nasty) - 1, nasty);
+	nla_put_string(msg, NFAV_L_ENTRY, "a,b");
+	nla_put_string(msg, NFAV_L_ENTRY, "");
+	nla_put(msg, NFAV_L_ENTRY, sizeof(nonul) - 1, nonul);
+	nla_put(msg, NFAV_L_ENTRY, sizeof("cut\0hidden"), "cut\0hidden");
+	/* A member type from a newer module: skipped. */
+	nla_put_string(msg, NFAV_L_MAX + 1, "skipped");
+	nla_put_string(msg, NFAV_L_ENTRY, "plain.example/x");
+	nla_nest_end(msg, l);
+	/* Two empty nests: lists that are set and empty. */
+	nla_put(msg, NLA_F_NESTED | NFAV_P_MIME_SCAN, 0, NULL);
+	nla_put(msg, NLA_F_NESTED | NFAV_P_EXTENSIONS, 0, NULL);
+	nla_nest_end(msg, p);
+	nla_nest_end(msg, protos);
+	return msg;
+}
+
 static struct nl_msg *build_stats(void)
 {
 	struct nl_msg *msg = new_msg(NFAV_CMD_GET_STATS);
@@ -123,8 +288,11 @@ static struct nl_msg *build_stats(void)
 	for (i = 1; i <= NFAV_PROTO_MAX; i++) {
 		p = nla_nest_start(msg, NLA_F_NESTED | i);
 		s = nla_nest_start(msg, NLA_F_NESTED | NFAV_P_STATS);
-		for (c = NFAV_S_FLOWS; c < NFAV_S_FALLBACKS; c++)
-			nla_put_u64(msg, c, (uint64_t)i * 100 + c);
+		for (c = NFAV_S_FLOWS; c <= NFAV_S_MAX; c++)
+			if (c != NFAV_S_FALLBACKS)
+				nla_put_u64(msg, c, (uint64_t)i * 100 + c);
+		/* A counter from a newer module: skipped. */
+		nla_put_u64(msg, NFAV_S_MAX + 1, 999);
 		fb = nla_nest_start(msg, NLA_F_NESTED | NFAV_S_FALLBACKS);
 		for (reason = 1; reason <= NFAV_REASON_MAX; reason++) {
 			r = nla_nest_start(msg, NLA_F_NESTED | reason);
@@ -162,19 +330,6 @@ static struct nl_msg *build_flow(int family, const char *c, const char *s,
 	return msg;
 }
 
-/* Every kind of byte that must not reach a terminal or break JSON raw. */
-static const char nasty[] =
-	"a\"b\\c\nd\re\tf\x01g\x1b[31mred\x7f"
-	"\xff\xfe"			/* invalid bytes */
-	"\xc3\x28"			/* bad continuation */
-	"\xc0\xaf"			/* overlong '/' */
-	"\xed\xa0\x80"			/* surrogate */
-	"\xf4\x90\x80\x80"		/* above U+10FFFF */
-	"\xc2\x9b" "2J"			/* C1 CSI */
-	"\xe2\x80\xae" "gpj.exe"	/* right-to-left override */
-	"\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80" /* valid: u-umlaut, euro, emoji */
-	"\xe2";				/* truncated sequence at the end */
-
 static struct nl_msg *build_event(int kind)
 {
 	struct nl_msg *msg = new_msg(NFAV_CMD_EVENT);
@@ -198,11 +353,18 @@ static struct nl_msg *build_event(int kind)
 		nla_put(msg, NFAV_O_NAME, sizeof(nasty) - 1, nasty);
 		nla_put(msg, NFAV_O_URL, sizeof(nasty), nasty);
 		nla_put(msg, NFAV_O_CONTENT_TYPE, sizeof(nasty), nasty);
+		nla_put(msg, NFAV_O_HOST, sizeof(nasty), nasty);
+		nla_put(msg, NFAV_O_ENCODING, sizeof(nasty) - 1, nasty);
 	} else if (kind != 2) {
 		nla_put_string(msg, NFAV_O_NAME, "eicar.com");
 		nla_put_string(msg, NFAV_O_URL, "http://198.51.100.2/eicar.com");
 		nla_put_string(msg, NFAV_O_CONTENT_TYPE, "application/octet-stream");
 	}
+	if (kind == 0) {
+		nla_put_string(msg, NFAV_O_HOST, "www.example.com");
+		nla_put_string(msg, NFAV_O_ENCODING, "gzip,br");
+	}
+	nla_put_u32(msg, NFAV_O_MAX_LAYERS, 8);
 	nla_nest_end(msg, o);
 	if (kind == 0 || kind == 3)
 		nla_put(msg, NFAV_A_VIRUS, kind == 3 ? sizeof(nasty) :
@@ -223,6 +385,7 @@ static int run_extack(int error, int target, const char *text, bool done)
 	static char *args[] = { "set", "http", "enabled", "yes",
 				"scan-timeout", "5", "notify-type",
 				"protocol-only", "message", "hello",
+				"url-bypass", "a.example,b.example/x",
 				"fallback", "timeout", "block", NULL };
 	struct nfav_config cfg;
 	struct nl_msg *sent, *err;
@@ -236,6 +399,7 @@ static int run_extack(int error, int target, const char *text, bool done)
 		return EXIT_FAIL;
 	sent = new_msg(NFAV_CMD_SET_CONFIG);
 	config_put(sent, &cfg);
+	config_free(&cfg);
 	sh = nlmsg_hdr(sent);
 
 	/* Find the offset of the target attribute inside http's nest. */
@@ -251,6 +415,12 @@ static int run_extack(int error, int target, const char *text, bool done)
 				if (target == -1 &&
 				    nla_type(q) == NFAV_P_FALLBACKS) {
 					r = nla_data(q);
+					off = (char *)r - (char *)sh;
+				}
+				/* -2: the second entry of url-bypass. */
+				if (target == -2 &&
+				    nla_type(q) == NFAV_P_URL_BYPASS) {
+					r = nla_next(nla_data(q), &rem3);
 					off = (char *)r - (char *)sh;
 				}
 			}
@@ -324,23 +494,66 @@ static int run_nlctrl(const char *what)
 	return ret;
 }
 
+/*
+ * What cmd_set() does, with the "config" reply as the current
+ * configuration, and the request parsed back and printed.  The request has
+ * the size nfavctl gives it.
+ */
 static int run_set(int argc, char **argv)
 {
-	struct nfav_config cfg, back;
+	struct nfav_config cfg, cur, back;
 	struct nl_msg *msg;
 	int ret;
 
+	memset(&cur, 0, sizeof(cur));
+	memset(&back, 0, sizeof(back));
 	ret = set_parse_args(argc, argv, &cfg);
-	if (ret)
-		return ret;
-	msg = new_msg(NFAV_CMD_SET_CONFIG);
-	if (config_put(msg, &cfg) || parse_config(msg, &back)) {
+	if (!ret && set_needs_current(&cfg)) {
+		msg = build_config(NFAV_PROTO_MAX, false);
+		ret = parse_config(msg, &cur) ? EXIT_FAIL :
+		      set_apply_current(&cfg, &cur);
 		nlmsg_free(msg);
-		return EXIT_FAIL;
 	}
-	print_config(&back);
-	nlmsg_free(msg);
-	return EXIT_OK;
+	if (!ret) {
+		msg = new_msg_size(NFAV_CMD_SET_CONFIG, NFAV_NL_MSG_SIZE);
+		if (config_put(msg, &cfg) || parse_config(msg, &back)) {
+			fprintf(stderr, "test-model: config_put failed\n");
+			ret = EXIT_FAIL;
+		} else {
+			print_config(&back);
+		}
+		nlmsg_free(msg);
+	}
+	config_free(&cfg);
+	config_free(&cur);
+	config_free(&back);
+	return ret;
+}
+
+/* A reply parsed, printed, put into a request and parsed back the same. */
+static int run_config(struct nl_msg *reply, bool round_trip)
+{
+	struct nfav_config cfg, back;
+	struct nl_msg *msg;
+	int ret = EXIT_OK;
+
+	memset(&back, 0, sizeof(back));
+	if (parse_config(reply, &cfg)) {
+		ret = EXIT_FAIL;
+	} else if (!round_trip) {
+		print_config(&cfg);
+	} else {
+		msg = new_msg(NFAV_CMD_SET_CONFIG);
+		if (config_put(msg, &cfg) || parse_config(msg, &back))
+			ret = EXIT_FAIL;
+		else
+			print_config(&back);
+		nlmsg_free(msg);
+	}
+	config_free(&cfg);
+	config_free(&back);
+	nlmsg_free(reply);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -399,6 +612,18 @@ int main(int argc, char **argv)
 	if (!strcmp(kind, "extack-message"))
 		return run_extack(-EINVAL, NFAV_P_MESSAGE,
 				  "message too long", false);
+	if (!strcmp(kind, "extack-list"))
+		return run_extack(-EINVAL, -2, "invalid host", false);
+	if (!strcmp(kind, "offset-list"))
+		return run_extack(-EINVAL, NFAV_P_URL_BYPASS, NULL, true);
+	if (!strcmp(kind, "config-long"))
+		return run_config(build_long_lists(NULL), true);
+	if (!strcmp(kind, "config-nasty"))
+		return run_config(build_nasty_lists(), false);
+	if (!strcmp(kind, "malformed-list-count"))
+		return run_config(build_long_lists("count"), false);
+	if (!strcmp(kind, "malformed-list-length"))
+		return run_config(build_long_lists("length"), false);
 
 	if (!strcmp(kind, "status") || !strcmp(kind, "status-nodaemon")) {
 		msg[0] = build_status(!strcmp(kind, "status"));
@@ -419,6 +644,7 @@ int main(int argc, char **argv)
 			ret = EXIT_FAIL;
 		else
 			print_config(&u.config);
+		config_free(&u.config);
 	} else if (!strcmp(kind, "stats")) {
 		msg[0] = build_stats();
 		if (parse_stats(msg[0], &u.stats))

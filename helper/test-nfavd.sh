@@ -1,0 +1,312 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Offline tests of nfavd's scanning: content codings, the decompression layer
+# limit, undecodable data and decompression bombs, through `nfavd --scan`
+# (the code path the daemon uses for traffic).  No kernel module is needed.
+#
+#   helper/test-nfavd.sh [NFAVD]      (default: helper/nfavd, built if absent)
+#
+# Prints TAP ("ok N - ...", "not ok N - ..." with the diagnosis as "#"
+# lines), then "N passed, N failed".  Exit status 0 only if all passed.
+#
+# Needs clamav (sigtool), clamav-testfiles, python3, brotli and zstd, all in
+# tools/install-deps.sh.  Signatures come from a database built here: MD5
+# hashes of EICAR and of clam.exe (sigtool --md5), and in a second database a
+# body signature of EICAR for data that has it inside.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+NFAVD=${1:-$HERE/nfavd}
+TESTFILES=/usr/share/clamav-testfiles
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-nfavd.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' HUP INT TERM
+
+n=0
+failed=0
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+if [ ! -x "$NFAVD" ]; then
+	make -s -C "$HERE" >"$T/make.log" 2>&1 ||
+		bail "cannot build nfavd: $(tail -n 5 "$T/make.log")"
+fi
+for tool in sigtool python3 brotli zstd; do
+	command -v "$tool" >/dev/null || bail "$tool not installed (tools/install-deps.sh)"
+done
+[ -r "$TESTFILES/clam.exe" ] || bail "clamav-testfiles not installed"
+
+# ---- test data ---------------------------------------------------------------
+
+cd "$T" || exit 1
+mkdir db bodydb
+# shellcheck disable=SC2016 # EICAR, not an expansion
+printf '%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' >eicar.com
+if ! sigtool --md5 eicar.com >db/test.hdb ||
+   ! sigtool --md5 "$TESTFILES/clam.exe" >>db/test.hdb; then
+	bail "sigtool failed"
+fi
+echo "Test.EICAR.Body:0:*:$(printf '%s' EICAR-STANDARD-ANTIVIRUS-TEST-FILE | od -An -tx1 | tr -d ' \n')" >bodydb/test.ndb
+E_SIG=eicar.com.UNOFFICIAL
+C_SIG=clam.exe.UNOFFICIAL
+B_SIG=Test.EICAR.Body.UNOFFICIAL
+
+# Encoders: coding name -> stdin to stdout.
+cat >codec.py <<'EOF'
+import gzip, sys, zlib
+coding, data = sys.argv[1], sys.stdin.buffer.read()
+if coding == "gzip":
+	out = gzip.compress(data)
+elif coding == "gzip2":		# two members
+	out = gzip.compress(data[:30]) + gzip.compress(data[30:])
+elif coding == "zlib":
+	out = zlib.compress(data)
+elif coding == "raw":
+	c = zlib.compressobj(9, zlib.DEFLATED, -15)
+	out = c.compress(data) + c.flush()
+sys.stdout.buffer.write(out)
+EOF
+enc() {
+	case $1 in
+	br) brotli -c ;;
+	zstd) zstd -q -c ;;
+	zstd2) { head -c 30 eicar.com | zstd -q -c; tail -c +31 eicar.com | zstd -q -c; } ;;
+	*) python3 codec.py "$1" ;;
+	esac
+}
+# mk OUT IN CODER...: apply the coders to IN in order.
+mk() {
+	mk_out=$1
+	cp "$2" "$mk_out.0" || bail "no $2"
+	shift 2
+	for mk_coder in "$@"; do
+		enc "$mk_coder" <"$mk_out.0" >"$mk_out.1" ||
+			bail "encoding $mk_coder failed"
+		mv "$mk_out.1" "$mk_out.0"
+	done
+	mv "$mk_out.0" "$mk_out"
+}
+
+python3 - <<'EOF' || bail "cannot make the archives"
+import zipfile
+t = "/usr/share/clamav-testfiles/"
+with zipfile.ZipFile("clean.zip", "w") as z:
+	z.writestr("readme.txt", "nothing to see here\n" * 100)
+with zipfile.ZipFile("nested-clean.zip", "w") as z:
+	z.write("clean.zip", "clean.zip")
+with zipfile.ZipFile("nested-clam.zip", "w") as z:
+	z.write(t + "clam.zip", "clam.zip")
+# clam.exe at level 1, and clam.zip (clam.exe at level 2)
+with zipfile.ZipFile("mixed.zip", "w") as z:
+	z.write(t + "clam.zip", "a-clam.zip")
+	z.write(t + "clam.exe", "b-clam.exe")
+EOF
+seq 1 20000 >clean.txt
+: >empty
+cp "$TESTFILES/clam.zip" "$TESTFILES/clam.tar.gz" "$TESTFILES/clam.exe" .
+
+# ---- checks --------------------------------------------------------------------
+
+# check DESCRIPTION EXPECTED FILE [NFAVD OPTION...]
+# EXPECTED: OK, "SIGNATURE FOUND" or "ERROR reason"; the exit status must
+# match too (0, 1, 2).
+check() {
+	desc=$1 want=$2 file=$3
+	shift 3
+	case $want in
+	OK) wstatus=0 ;;
+	*" FOUND") wstatus=1 ;;
+	*) wstatus=2 ;;
+	esac
+	got=$("$NFAVD" --database "${DBDIR:-db}" --verbose "$@" --scan "$file" 2>stderr)
+	status=$?
+	got=${got#"$file: "}
+	n=$((n + 1))
+	if [ "$got" = "$want" ] && [ "$status" = "$wstatus" ]; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		echo "#   nfavd $* --scan $file"
+		echo "#   expected \"$want\" (exit $wstatus), got \"$got\" (exit $status)"
+		sed 's/^/#   /' stderr
+		failed=$((failed + 1))
+	fi
+}
+
+# usage DESCRIPTION NFAVD-ARGUMENT...: a usage error (exit 2).
+usage() {
+	desc=$1
+	shift
+	"$NFAVD" --database db "$@" >/dev/null 2>stderr
+	status=$?
+	n=$((n + 1))
+	if [ "$status" = 2 ]; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc: exit $status, expected 2"
+		failed=$((failed + 1))
+	fi
+}
+
+# Plain content
+check "plain EICAR" "$E_SIG FOUND" eicar.com
+check "plain clam.exe" "$C_SIG FOUND" clam.exe
+check "plain clean text" OK clean.txt
+check "empty file" OK empty
+
+# Each coding
+mk e.gz eicar.com gzip
+mk e.gz2 eicar.com gzip2
+mk e.zlib eicar.com zlib
+mk e.raw eicar.com raw
+mk e.br eicar.com br
+mk e.zst eicar.com zstd
+mk e.zst2 eicar.com zstd2
+check "gzip" "$E_SIG FOUND" e.gz --encoding gzip
+check "x-gzip" "$E_SIG FOUND" e.gz --encoding x-gzip
+check "gzip, two members" "$E_SIG FOUND" e.gz2 --encoding gzip
+check "deflate (zlib)" "$E_SIG FOUND" e.zlib --encoding deflate
+check "deflate (raw)" "$E_SIG FOUND" e.raw --encoding deflate
+check "br" "$E_SIG FOUND" e.br --encoding br
+check "zstd" "$E_SIG FOUND" e.zst --encoding zstd
+check "zstd, two frames" "$E_SIG FOUND" e.zst2 --encoding zstd
+check "coding list: case, blanks, empty elements, identity" \
+	"$E_SIG FOUND" e.gz --encoding " identity,, GZIP	"
+
+# Stacked codings (applied in the order listed, undone last first)
+mk e.gz.zlib eicar.com gzip zlib
+mk e.raw.br.zst eicar.com raw br zstd
+check "gzip, deflate" "$E_SIG FOUND" e.gz.zlib --encoding "gzip, deflate"
+check "deflate, br, zstd (3 layers, limit 3)" "$E_SIG FOUND" e.raw.br.zst \
+	--encoding "deflate, br, zstd" --max-layers 3
+check "deflate, br, zstd with limit 2: too many codings" \
+	"ERROR decompress-layer" e.raw.br.zst --encoding "deflate, br, zstd" \
+	--max-layers 2
+check "gzip, deflate with limit 1: too many codings" \
+	"ERROR decompress-layer" e.gz.zlib --encoding "gzip, deflate" \
+	--max-layers 1
+check "br with limit 0" "ERROR decompress-layer" e.br --encoding br \
+	--max-layers 0
+
+# Clean content under each coding
+for c in gzip:gzip zlib:deflate raw:deflate br:br zstd:zstd; do
+	mk "clean.${c%:*}" clean.txt "${c%:*}"
+	check "clean text, ${c#*:} (${c%:*})" OK "clean.${c%:*}" \
+		--encoding "${c#*:}"
+done
+check "empty content, gzip" OK empty --encoding gzip
+check "empty content, br, zstd" OK empty --encoding "br, zstd"
+
+# Layer limits: clam.zip is 1 layer, clam.tar.gz 2 (gzip, tar)
+check "clam.zip, default limit (--max-recursion 2)" "$C_SIG FOUND" clam.zip
+check "clam.tar.gz, default limit (--max-recursion 2)" "$C_SIG FOUND" clam.tar.gz
+check "clam.tar.gz, --max-recursion 1" "ERROR decompress-layer" clam.tar.gz \
+	--max-recursion 1
+check "clam.zip, limit 0" "ERROR decompress-layer" clam.zip --max-layers 0
+check "clam.zip, limit 1" "$C_SIG FOUND" clam.zip --max-layers 1
+check "clam.tar.gz, limit 1" "ERROR decompress-layer" clam.tar.gz --max-layers 1
+check "clam.tar.gz, limit 2" "$C_SIG FOUND" clam.tar.gz --max-layers 2
+check "--max-layers overrides --max-recursion" "$C_SIG FOUND" clam.tar.gz \
+	--max-recursion 1 --max-layers 2
+mk z.gz clam.zip gzip
+mk tgz.gz clam.tar.gz gzip
+mk z.gz.br clam.zip gzip br
+for l in 1 2 3; do
+	[ $l -ge 2 ] && want="$C_SIG FOUND" || want="ERROR decompress-layer"
+	check "gzip-coded clam.zip, limit $l" "$want" z.gz --encoding gzip \
+		--max-layers $l
+	[ $l -ge 3 ] && want="$C_SIG FOUND" || want="ERROR decompress-layer"
+	check "gzip-coded clam.tar.gz, limit $l" "$want" tgz.gz --encoding gzip \
+		--max-layers $l
+	check "gzip, br-coded clam.zip, limit $l" "$want" z.gz.br \
+		--encoding "gzip, br" --max-layers $l
+done
+check "zip in zip, limit 1" "ERROR decompress-layer" nested-clam.zip --max-layers 1
+check "zip in zip, limit 2" "$C_SIG FOUND" nested-clam.zip --max-layers 2
+check "clean zip in zip, limit 1" "ERROR decompress-layer" nested-clean.zip \
+	--max-layers 1
+check "clean zip in zip, limit 2" OK nested-clean.zip --max-layers 2
+check "signature at an allowed depth beats the layer limit" "$C_SIG FOUND" \
+	mixed.zip --max-layers 1
+mk mixed.zip.zst mixed.zip zstd
+check "... under zstd (limit 2)" "$C_SIG FOUND" mixed.zip.zst --encoding zstd \
+	--max-layers 2
+mk nested-clean.zip.gz nested-clean.zip gzip
+check "clean zip in zip under gzip, limit 2" "ERROR decompress-layer" \
+	nested-clean.zip.gz --encoding gzip --max-layers 2
+check "... limit 3" OK nested-clean.zip.gz --encoding gzip --max-layers 3
+
+# Unknown codings: nothing is scanned
+check "unknown coding" "ERROR default" eicar.com --encoding compress
+check "unknown coding in a list" "ERROR default" e.gz --encoding "gzip, foo"
+check "codings without a comma" "ERROR default" e.gz.zlib --encoding "gzip deflate"
+
+# Data that does not decode is scanned as it is
+head -c 40 clean.gzip >clean.gz.truncated
+{ cat clean.gzip; cat eicar.com; } >clean.gz+eicar
+{ cat eicar.com; cat clean.gzip; } >eicar+clean.gz
+{ cat e.gz; printf 'trailing bytes'; } >e.gz+trailer
+check "gzip label on plain EICAR" "$E_SIG FOUND" eicar.com --encoding gzip
+check "gzip label on plain clean text" "ERROR corrupt-file" clean.txt --encoding gzip
+check "truncated gzip" "ERROR corrupt-file" clean.gz.truncated --encoding gzip
+check "gzip with EICAR appended (MD5 signatures)" "ERROR corrupt-file" \
+	clean.gz+eicar --encoding gzip
+DBDIR=bodydb check "gzip with EICAR appended (body signature)" "$B_SIG FOUND" \
+	clean.gz+eicar --encoding gzip
+check "gzip with EICAR prefixed (MD5 signatures)" "ERROR corrupt-file" \
+	eicar+clean.gz --encoding gzip
+DBDIR=bodydb check "gzip with EICAR prefixed (body signature)" "$B_SIG FOUND" \
+	eicar+clean.gz --encoding gzip
+check "gzip of EICAR with trailing bytes: libclamav unpacks the raw gzip" \
+	"$E_SIG FOUND" e.gz+trailer --encoding gzip
+check "deflate label on clean text" "ERROR corrupt-file" clean.txt --encoding deflate
+check "br label on plain EICAR" "$E_SIG FOUND" eicar.com --encoding br
+check "br label on clean text" "ERROR corrupt-file" clean.txt --encoding br
+check "zstd label on clean text" "ERROR corrupt-file" clean.txt --encoding zstd
+check "gzip, deflate: deflate decodes, gzip does not (EICAR)" "$E_SIG FOUND" \
+	e.zlib --encoding "gzip, deflate"
+check "gzip, deflate: deflate decodes, gzip does not (clean)" \
+	"ERROR corrupt-file" clean.zlib --encoding "gzip, deflate"
+check "undecodable clam.zip is scanned with the whole limit (1)" \
+	"$C_SIG FOUND" clam.zip --encoding deflate --max-layers 1
+
+# Decompression bombs: decoded content is bounded by --max-filesize and
+# --max-scansize (the smaller), libclamav's 100 MiB by default, 256 MiB if
+# both are off
+head -c 1048576 /dev/zero >zero-1m
+head -c 1048577 /dev/zero >zero-1m+1
+head -c 2097152 /dev/zero >zero-2m
+mk zero-1m.gz zero-1m gzip
+mk zero-1m+1.gz zero-1m+1 gzip
+check "1 MiB decoded, limit 1 MiB" OK zero-1m.gz --encoding gzip --max-filesize 1024
+check "1 MiB + 1 byte decoded, limit 1 MiB" "ERROR content-size" zero-1m+1.gz \
+	--encoding gzip --max-filesize 1024
+for c in gzip:gzip zlib:deflate raw:deflate br:br zstd:zstd; do
+	mk "bomb.${c%:*}" zero-2m "${c%:*}"
+	check "2 MiB bomb, ${c#*:} (${c%:*}), limit 1 MiB" "ERROR content-size" \
+		"bomb.${c%:*}" --encoding "${c#*:}" --max-filesize 1024
+done
+mk bomb.zst.gz zero-2m zstd gzip
+check "2 MiB bomb, zstd, gzip, limit 1 MiB" "ERROR content-size" bomb.zst.gz \
+	--encoding "zstd, gzip" --max-filesize 1024
+check "2 MiB bomb, --max-scansize 1 MiB" "ERROR content-size" bomb.gzip \
+	--encoding gzip --max-scansize 1024
+head -c 101M /dev/zero | zstd -q -c >bomb-101m.zst
+check "101 MiB bomb, default limit (100 MiB)" "ERROR content-size" bomb-101m.zst \
+	--encoding zstd
+head -c 257M /dev/zero | zstd -q -c >bomb-257m.zst
+check "257 MiB bomb, size limits off (256 MiB)" "ERROR content-size" \
+	bomb-257m.zst --encoding zstd --max-filesize 0 --max-scansize 0
+
+# Options
+usage "--max-layers out of range" --max-layers 65 --scan eicar.com
+usage "--encoding needs --scan" --encoding gzip
+usage "--max-layers needs --scan" --max-layers 1 --check
+
+echo "1..$n"
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" = 0 ]
