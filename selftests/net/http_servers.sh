@@ -5,11 +5,11 @@
 # clean object arrives byte-exact and an infected one is blocked.
 #
 # Server side (servers/httpd.py):
-#  - Content-Encoding gzip, x-gzip, deflate (zlib): the client gets the
-#    encoded bytes exactly as the server sent them and decodes them
-#    (curl --compressed); an encoded EICAR is blocked.  deflate needs nfavd
-#    to inflate what the kernel labels with NFAV_O_ENCODING (libclamav does
-#    not recognise a bare zlib stream);
+#  - Content-Encoding gzip, x-gzip, deflate (zlib, and raw deflate as some
+#    servers send), br, zstd: the client gets the encoded bytes exactly as
+#    the server sent them and decodes them (curl --compressed); an encoded
+#    EICAR is blocked (nfavd undoes the codings the kernel names with
+#    NFAV_O_ENCODING);
 #  - Range / 206: a part is scanned as the part it is: a part holding the
 #    signature is blocked, two parts splitting it both pass (a body
 #    signature, NfavTest.EICARBody, finds EICAR inside other bytes);
@@ -199,19 +199,27 @@ n_blocked=0 n_clean=0
 s0=$(stats_json)
 
 # ================================================================ server framings, clean
+# Content codings nfavd undoes; deflate-raw is a raw deflate stream
+# labelled "deflate", as some servers send it.
+CODINGS=(gzip x-gzip deflate deflate-raw br zstd)
+label() { [ "$1" = deflate-raw ] && echo deflate || echo "$1"; }
+cname() { [ "$1" = deflate-raw ] && echo "deflate (raw deflate stream)" || echo "$1"; }
+declare -A T	# transfer number by name
 batch clean
-for coding in gzip x-gzip deflate; do add "$URL/enc.txt?encoding=$coding&log=1"; done	# 1-3
-for coding in gzip x-gzip deflate; do add --compressed "$URL/enc.txt?encoding=$coding"; done	# 4-6
-add "$URL/enc.txt?encoding=gzip&chunked=1&chunk=1000&log=1"			# 7
-add -r 0-2047 "$URL/rng.bin"							# 8
-add -r -2000 "$URL/rng.bin"							# 9
-add -r 0-$((split - 1)) "$URL/rng.bin"						# 10
-add -r $split- "$URL/rng.bin"							# 11
-add -r 999999- "$URL/rng.bin"							# 12
-add "$URL/small.txt?chunked=1&chunk=1"						# 13
-add -D "$OUT/chx.hdr" "$URL/enc.txt?chunked=1&chunk=1000&ext=1&trailer=1"	# 14
-add -0 -D "$OUT/eof.hdr" "$URL/enc.txt?eof=1&v10=1"				# 15
-add -0 "$URL/300K?eof=1&v10=1"							# 16
+for c in "${CODINGS[@]}"; do
+	add "$URL/enc.txt?encoding=$c&log=1"; T[raw-$c]=$B_N
+	add --compressed "$URL/enc.txt?encoding=$c"; T[dec-$c]=$B_N
+done
+add "$URL/enc.txt?encoding=gzip&chunked=1&chunk=1000&log=1"; T[gzch]=$B_N
+add -r 0-2047 "$URL/rng.bin"; T[r-head]=$B_N
+add -r -2000 "$URL/rng.bin"; T[r-tail]=$B_N
+add -r 0-$((split - 1)) "$URL/rng.bin"; T[r-half1]=$B_N
+add -r $split- "$URL/rng.bin"; T[r-half2]=$B_N
+add -r 999999- "$URL/rng.bin"; T[r-416]=$B_N
+add "$URL/small.txt?chunked=1&chunk=1"; T[ch1]=$B_N
+add -D "$OUT/chx.hdr" "$URL/enc.txt?chunked=1&chunk=1000&ext=1&trailer=1"; T[chx]=$B_N
+add -0 -D "$OUT/eof.hdr" "$URL/enc.txt?eof=1&v10=1"; T[eof]=$B_N
+add -0 "$URL/300K?eof=1&v10=1"; T[eof300]=$B_N
 run_batch
 wait_for 5 logged "/enc.txt?encoding=gzip&chunked=1&chunk=1000&log=1"
 
@@ -223,79 +231,82 @@ sent_diag() {
 	r_diag "$1" -- "server sent: ${SENT[$2]:-nothing logged}" \
 		"client got:  ${SZ[$OUT/$B_NAME.$1]:-nothing} ${H[$OUT/$B_NAME.$1]}"
 }
-i=0
-for coding in gzip x-gzip deflate; do
-	i=$((i + 1))
-	path="/enc.txt?encoding=$coding&log=1"
-	as_sent $i "$path" && [ "${R_CODE[i]}" = 200 ] && [ "${R_CE[i]}" = "$coding" ] &&
+for c in "${CODINGS[@]}"; do
+	i=${T[raw-$c]}
+	path="/enc.txt?encoding=$c&log=1"
+	as_sent $i "$path" && [ "${R_CODE[i]}" = 200 ] && [ "${R_CE[i]}" = "$(label $c)" ] &&
 		[ "${R_SIZE[i]}" -lt "${SZ[$WWW/enc.txt]}" ]
-	res "Content-Encoding $coding: the client gets the encoded body exactly as sent" $? \
+	res "Content-Encoding $(cname $c): the client gets the encoded body exactly as sent" $? \
 		sent_diag $i "$path"
-	r_exact $((i + 3)) 200 "$WWW/enc.txt"
-	res "Content-Encoding $coding: curl --compressed decodes it to the original, byte-exact" $? \
-		r_diag $((i + 3))
+	r_exact ${T[dec-$c]} 200 "$WWW/enc.txt"
+	res "Content-Encoding $(cname $c): curl --compressed decodes it to the original, byte-exact" $? \
+		r_diag ${T[dec-$c]}
+	n_clean=$((n_clean + 2))
 done
+i=${T[gzch]}
 path="/enc.txt?encoding=gzip&chunked=1&chunk=1000&log=1"
-as_sent 7 "$path" && [ "$(gzip -dc <"$OUT/clean.7" | sha256sum)" = "${H[$WWW/enc.txt]}  -" ]
+as_sent $i "$path" && [ "$(gzip -dc <"$OUT/clean.$i" | sha256sum)" = "${H[$WWW/enc.txt]}  -" ]
 res "gzip inside chunked framing: encoded body exact as sent, decodes to the original" $? \
-	sent_diag 7 "$path"
+	sent_diag $i "$path"
 
-r_exact 8 206 "$SCRATCH/part/head" && [ "${R_CR[8]}" = "bytes 0-2047/$rlen" ]
-res "Range 0-2047 (clean part): 206 with its Content-Range, byte-exact" $? r_diag 8
-r_exact 9 206 "$SCRATCH/part/tail" && [ "${R_CR[9]}" = "bytes $((rlen - 2000))-$((rlen - 1))/$rlen" ]
-res "Range -2000 (clean suffix): 206, byte-exact" $? r_diag 9
-r_exact 10 206 "$SCRATCH/part/half1" && r_exact 11 206 "$SCRATCH/part/half2"
+i=${T[r-head]}
+r_exact $i 206 "$SCRATCH/part/head" && [ "${R_CR[i]}" = "bytes 0-2047/$rlen" ]
+res "Range 0-2047 (clean part): 206 with its Content-Range, byte-exact" $? r_diag $i
+i=${T[r-tail]}
+r_exact $i 206 "$SCRATCH/part/tail" && [ "${R_CR[i]}" = "bytes $((rlen - 2000))-$((rlen - 1))/$rlen" ]
+res "Range -2000 (clean suffix): 206, byte-exact" $? r_diag $i
+r_exact ${T[r-half1]} 206 "$SCRATCH/part/half1" && r_exact ${T[r-half2]} 206 "$SCRATCH/part/half2"
 res "Range: two parts that split EICAR both pass (each scanned as the part it is), byte-exact" $? \
-	r_diag 10 11
-[ "${R_CODE[12]}" = 416 ] && [ "${R_CR[12]}" = "bytes */$rlen" ]
-res "Range beyond the end: the server's 416 passes" $? r_diag 12
+	r_diag ${T[r-half1]} ${T[r-half2]}
+i=${T[r-416]}
+[ "${R_CODE[i]}" = 416 ] && [ "${R_CR[i]}" = "bytes */$rlen" ]
+res "Range beyond the end: the server's 416 passes" $? r_diag $i
 
-r_exact 13 200 "$WWW/small.txt"
-res "chunked with 1-byte chunks: ${SZ[$WWW/small.txt]} B byte-exact" $? r_diag 13
-r_exact 14 200 "$WWW/enc.txt" && has "$OUT/chx.hdr" "X-Body-Sha256: ${H[$WWW/enc.txt]}"
+r_exact ${T[ch1]} 200 "$WWW/small.txt"
+res "chunked with 1-byte chunks: ${SZ[$WWW/small.txt]} B byte-exact" $? r_diag ${T[ch1]}
+r_exact ${T[chx]} 200 "$WWW/enc.txt" && has "$OUT/chx.hdr" "X-Body-Sha256: ${H[$WWW/enc.txt]}"
 res "chunked with chunk extensions and trailers: body byte-exact, trailers delivered" $? \
-	r_diag 14 -- "headers and trailers:" "$(tr -d '\r' <"$OUT/chx.hdr")"
+	r_diag ${T[chx]} -- "headers and trailers:" "$(tr -d '\r' <"$OUT/chx.hdr")"
 { hdr=$(<"$OUT/eof.hdr"); } 2>/dev/null
-r_exact 15 200 "$WWW/enc.txt" && [[ $hdr == "HTTP/1.0 200"* && ${hdr,,} != *content-length:* ]]
+r_exact ${T[eof]} 200 "$WWW/enc.txt" && [[ $hdr == "HTTP/1.0 200"* && ${hdr,,} != *content-length:* ]]
 res "HTTP/1.0 response without Content-Length (ends with the connection): byte-exact" $? \
-	r_diag 15 -- "$hdr"
-r_exact 16 200 "$WWW/300K"
-res "HTTP/1.0 response without Content-Length, 300 KiB (more than is held): byte-exact" $? r_diag 16
-n_clean=$((n_clean + 15))
+	r_diag ${T[eof]} -- "$hdr"
+r_exact ${T[eof300]} 200 "$WWW/300K"
+res "HTTP/1.0 response without Content-Length, 300 KiB (more than is held): byte-exact" $? \
+	r_diag ${T[eof300]}
+n_clean=$((n_clean + 9))
 
 # ================================================================ server framings, infected
 batch inf
-add "$URL/eicar.com?encoding=gzip"				# 1
-add "$URL/eicar.com?encoding=x-gzip"				# 2
-add "$URL/eicar.com?encoding=gzip&chunked=1&chunk=10"		# 3
-add "$URL/rng.bin"						# 4
-add -r 4000-4999 "$URL/rng.bin"					# 5
-add "$URL/eicar.com?chunked=1&chunk=1"				# 6
-add "$URL/eicar.com?chunked=1&chunk=7&ext=1&trailer=1"		# 7
-add -0 "$URL/eicar.com?eof=1&v10=1"				# 8
-add "$URL/eicar.com?encoding=deflate"				# 9
+for c in "${CODINGS[@]}"; do add "$URL/eicar.com?encoding=$c"; T[inf-$c]=$B_N; done
+add "$URL/eicar.com?encoding=gzip&chunked=1&chunk=10"; T[inf-gzch]=$B_N
+add "$URL/rng.bin"; T[inf-rng]=$B_N
+add -r 4000-4999 "$URL/rng.bin"; T[inf-range]=$B_N
+add "$URL/eicar.com?chunked=1&chunk=1"; T[inf-ch1]=$B_N
+add "$URL/eicar.com?chunked=1&chunk=7&ext=1&trailer=1"; T[inf-chx]=$B_N
+add -0 "$URL/eicar.com?eof=1&v10=1"; T[inf-eof]=$B_N
 run_batch
 
-r_blocked 1 "$SIG_EICAR"
-res "Content-Encoding gzip: encoded EICAR replaced by the 403 page" $? r_diag 1
-r_blocked 2 "$SIG_EICAR"
-res "Content-Encoding x-gzip: encoded EICAR replaced by the 403 page" $? r_diag 2
-r_blocked 3 "$SIG_EICAR"
-res "gzip inside chunked framing (10-byte chunks): EICAR replaced by the 403 page" $? r_diag 3
-r_blocked 4 "$SIG_BODY"
-res "Range: the whole file (EICAR inside) is replaced by the 403 page naming $SIG_BODY" $? r_diag 4
-r_blocked 5 "$SIG_BODY"
-res "Range 4000-4999 (holds EICAR): the 206 is replaced by the 403 page" $? r_diag 5
-r_blocked 6 "$SIG_EICAR"
-res "chunked with 1-byte chunks: EICAR replaced by the 403 page" $? r_diag 6
-r_blocked 7 "$SIG_EICAR"
-res "chunked with extensions and trailers: EICAR replaced by the 403 page" $? r_diag 7
-r_blocked 8 "$SIG_EICAR"
-res "HTTP/1.0 response without Content-Length: EICAR replaced by the 403 page" $? r_diag 8
-n_blocked=$((n_blocked + 8))
-# Needs NFAV_O_ENCODING from the kernel and deflate decoding in nfavd.
-r_blocked 9 "$SIG_EICAR"
-res "Content-Encoding deflate: encoded EICAR replaced by the 403 page" $? r_diag 9
+# nfavd undoes the coding the kernel names (NFAV_O_ENCODING): libclamav
+# alone would not see inside deflate, br or zstd.
+for c in "${CODINGS[@]}"; do
+	r_blocked ${T[inf-$c]} "$SIG_EICAR"
+	res "Content-Encoding $(cname $c): encoded EICAR replaced by the 403 page" $? r_diag ${T[inf-$c]}
+done
+r_blocked ${T[inf-gzch]} "$SIG_EICAR"
+res "gzip inside chunked framing (10-byte chunks): EICAR replaced by the 403 page" $? r_diag ${T[inf-gzch]}
+r_blocked ${T[inf-rng]} "$SIG_BODY"
+res "Range: the whole file (EICAR inside) is replaced by the 403 page naming $SIG_BODY" $? \
+	r_diag ${T[inf-rng]}
+r_blocked ${T[inf-range]} "$SIG_BODY"
+res "Range 4000-4999 (holds EICAR): the 206 is replaced by the 403 page" $? r_diag ${T[inf-range]}
+r_blocked ${T[inf-ch1]} "$SIG_EICAR"
+res "chunked with 1-byte chunks: EICAR replaced by the 403 page" $? r_diag ${T[inf-ch1]}
+r_blocked ${T[inf-chx]} "$SIG_EICAR"
+res "chunked with extensions and trailers: EICAR replaced by the 403 page" $? r_diag ${T[inf-chx]}
+r_blocked ${T[inf-eof]} "$SIG_EICAR"
+res "HTTP/1.0 response without Content-Length: EICAR replaced by the 403 page" $? r_diag ${T[inf-eof]}
+n_blocked=$((n_blocked + ${#CODINGS[@]} + 6))
 
 # ================================================================ HTTP/1.0 clients (curl -0)
 KA=(-0 -H "Connection: keep-alive")

@@ -16,7 +16,9 @@ parameters shape the response body so tests can hold or trickle transfers:
   ?cd=NAME          Content-Disposition: attachment; filename="NAME"
   ?encoding=CODING  Content-Encoding: CODING, the body encoded on the fly
                     (gzip and x-gzip: gzip with mtime 0; deflate: the zlib
-                    format of RFC 9110; identity: unchanged)
+                    format of RFC 9110; deflate-raw: a raw deflate stream
+                    labelled "deflate", as some servers send; br and zstd:
+                    the brotli and zstd commands; identity: unchanged)
   ?chunk=BYTES      with chunked: chunks of BYTES (default 16384), each
                     written by its own send
   ?ext=1            with chunked: chunk extensions on every chunk size line
@@ -46,6 +48,7 @@ import hashlib
 import os
 import re
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -55,11 +58,26 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 BLOCK = 16384
 
+def raw_deflate(data):
+    c = zlib.compressobj(wbits=-15)
+    return c.compress(data) + c.flush()
+
+
+def tool(*argv):
+    """An encoder running a command (brotli, zstd: not in the stdlib)."""
+    return lambda data: subprocess.run(argv, input=data, stdout=subprocess.PIPE,
+                                       check=True).stdout
+
+
+# ?encoding= value: (Content-Encoding label, encoder)
 ENCODERS = {
-    "gzip": lambda b: gzip.compress(b, mtime=0),
-    "x-gzip": lambda b: gzip.compress(b, mtime=0),
-    "deflate": zlib.compress,
-    "identity": lambda b: b,
+    "gzip": ("gzip", lambda b: gzip.compress(b, mtime=0)),
+    "x-gzip": ("x-gzip", lambda b: gzip.compress(b, mtime=0)),
+    "deflate": ("deflate", zlib.compress),
+    "deflate-raw": ("deflate", raw_deflate),
+    "br": ("br", tool("brotli", "-c")),
+    "zstd": ("zstd", tool("zstd", "-c", "-q")),
+    "identity": ("identity", lambda b: b),
 }
 
 
@@ -175,7 +193,12 @@ class Handler(SimpleHTTPRequestHandler):
             if encoding not in ENCODERS:
                 self.send_error(400, "unknown encoding")
                 return
-            data = ENCODERS[encoding](data)
+            try:
+                encoding, encode = ENCODERS[encoding]
+                data = encode(data)
+            except (OSError, subprocess.CalledProcessError) as e:
+                self.send_error(501, "cannot encode: %s" % e)
+                return
         status = 200
         content_range = None
         rng = byte_range(self.headers.get("Range"), len(data))
