@@ -25,6 +25,8 @@
 #  - a CONNECT proxy (servers/connectproxy.py) on an HTTP port: the tunnel
 #    is bypassed and counted, a refused CONNECT is still scanned;
 #  - Python's http.client as the client.
+# Two tests are marked KNOWN KERNEL BUG (see their comments): they fail
+# until nfav is fixed.
 # Every exec costs 0.2-0.6 s under TCG: transfers are batched in one curl
 # (or Python) process, files are hashed in one sha256sum call, and the
 # diagnostics are computed only for failures.
@@ -58,6 +60,7 @@ _bg_pids+=($!)
 head -c 72K /dev/urandom | base64 -w 76 >"$WWW/enc.txt"	# ~97 KiB, compressible
 head -c 3K /dev/urandom | base64 -w 76 >"$WWW/small.txt"
 gen_file 300K 300K
+gen_file c500 500
 gen_file c1k 1K
 gen_file c50k 50K
 gen_file c200k 200K
@@ -389,8 +392,9 @@ for i in 1 2 3 4 5 6 7 8 9 10; do many+=("/c1k?n=$i"); done
 s_p0=$(stats_json)
 t0=$(now_ms)
 nsx cli $PYTHON "$PYCLIENT" \
-	pipeline "$SRV4" 80 "$OUT/pipe-clean" /c50k /c200k "/c50k?chunked=1" /c1k :: \
-	pipeline "$SRV4" 80 "$OUT/pipe-inf" /c1k /small.txt /eicar.com /c1k :: \
+	pipeline "$SRV4" 80 "$OUT/pipe-clean" /c50k HEAD:/c200k /c200k "/c50k?chunked=1" /c1k :: \
+	pipeline "$SRV4" 80 "$OUT/pipe-inf" /c500 HEAD:/c50k /eicar.com /c1k :: \
+	pipeline "$SRV4" 80 "$OUT/pipe-prefix" /c1k HEAD:/c50k /eicar.com /c1k :: \
 	pipeline "$SRV4" 80 "$OUT/pipe-many" "${many[@]}" :: \
 	get "$SRV4" 80 "$OUT/get11" /c200k "/c200k?chunked=1" /eicar.com /c1k :: \
 	get --http10 --keep-alive "$SRV4" 80 "$OUT/get10" "/c50k?v10=1" "/c200k?v10=1" "/eicar.com?v10=1" "/c1k?v10=1" :: \
@@ -398,20 +402,36 @@ nsx cli $PYTHON "$PYCLIENT" \
 	>"$OUT/py.log" 2>&1
 diag "Python clients: $(($(now_ms) - t0)) ms"
 s_p1=$(stats_json)
-py_load pipe-clean pipe-inf pipe-many get11 get10 refused
+py_load pipe-clean pipe-inf pipe-prefix pipe-many get11 get10 refused
 hashes "$OUT"/pipe-*.[0-9]* "$OUT"/get1*.[0-9]*
 
-py_exact pipe-clean 1 "$WWW/c50k" && py_exact pipe-clean 2 "$WWW/c200k" &&
-	py_exact pipe-clean 3 "$WWW/c50k" && py_exact pipe-clean 4 "$WWW/c1k" &&
-	[ "${PY[pipe-clean.end]}" = eof ]
-res "pipelining: 4 requests in one send, the responses arrive in order, byte-exact" $? py_diag pipe-clean
-py_exact pipe-inf 1 "$WWW/c1k" && py_exact pipe-inf 2 "$WWW/small.txt"
-res "pipelining, EICAR third: the two clean responses before it arrive byte-exact" $? py_diag pipe-inf
+# A HEAD response has no body: the next response must not be taken for it.
+py_exact pipe-clean 1 "$WWW/c50k" && [ "${PY[pipe-clean.2]}" = "200 0" ] &&
+	py_exact pipe-clean 3 "$WWW/c200k" && py_exact pipe-clean 4 "$WWW/c50k" &&
+	py_exact pipe-clean 5 "$WWW/c1k" && [ "${PY[pipe-clean.end]}" = eof ]
+res "pipelining: GET, HEAD, GET, chunked GET, GET in one send: responses in order, byte-exact" $? \
+	py_diag pipe-clean
+py_exact pipe-inf 1 "$WWW/c500" && [ "${PY[pipe-inf.2]}" = "200 0" ]
+res "pipelining, EICAR third: the clean responses before it (one to a HEAD) arrive byte-exact" $? \
+	py_diag pipe-inf
 py_blocked pipe-inf 3 "$SIG_EICAR"
 res "pipelining, EICAR third: the 403 page in its place" $? py_diag pipe-inf 3
 case "${PY[pipe-inf.4]}" in eof | reset) true ;; *) false ;; esac
 res "pipelining, EICAR third: the connection ends after the page (the 4th response is lost)" $? \
 	py_diag pipe-inf
+# KNOWN KERNEL BUG: the same with a 1 KiB first response.  The server's
+# writes after its first segment are coalesced (Nagle, while nfav holds
+# that segment), so the infected response starts ~1.2 KiB into a segment
+# that also carries the end of the clean first response and the HEAD
+# answer.  nfav_kill_replace() sends held bytes before the blocked message
+# in front of the page only up to 1024 bytes (nfav_held_prefix); beyond
+# that no page is sent, and the clean, already decided bytes in front of
+# it are dropped with the rest: the client gets the first response's
+# headers, not its body, then the connection ends.
+py_exact pipe-prefix 1 "$WWW/c1k" && [ "${PY[pipe-prefix.2]}" = "200 0" ] &&
+	py_blocked pipe-prefix 3 "$SIG_EICAR"
+res "pipelining, EICAR third behind 1.2 KiB of clean bytes in its segment: those arrive, then the page [KNOWN KERNEL BUG: held prefix > 1024 B]" $? \
+	py_diag pipe-prefix 1
 ok_many=0
 for i in 1 2 3 4 5 6 7 8 9 10; do py_exact pipe-many $i "$WWW/c1k" && ok_many=$((ok_many + 1)); done
 [ $ok_many = 10 ]
@@ -434,38 +454,40 @@ res "http.client HTTP/1.0 keep-alive: clean, clean (one connection), EICAR (403 
 { refused=$(<"$OUT/refused.1"); } 2>/dev/null
 [[ $refused == "HTTP/1.1 403 "* ]] && page "$OUT/refused.1" "$SIG_EICAR"
 res "refused CONNECT (403 with EICAR as its body): not a tunnel, the body is blocked" $? py_diag refused 1
-n_clean=$((n_clean + 12)) n_blocked=$((n_blocked + 4))
+n_clean=$((n_clean + 12)) n_blocked=$((n_blocked + 5))	# HEAD: no object
 
 # ================================================================ pipelining after a trickled response
-# KNOWN KERNEL BUG (reported with issue 3's tests): the trickling of a
-# response (here forced by trickle-timeout 1 and a server pausing 1.5 s
-# mid-body) is not reset when the next pipelined response arrives before
-# the first one's verdict, so that next response is trickled too: an
-# 8 KiB infected response, which alone gets the 403 page (see "Range: the
-# whole file" above), reaches the client as its status line and headers
-# followed by a reset.  It does not happen on every try: three tries.
-check "trickle-timeout 1" nfavctl set http trickle-timeout 1
+# KNOWN KERNEL BUG: once a direction trickles (here the first response,
+# held past trickle-timeout 2 while its server pauses 3 s mid-body),
+# d->trickle stays set until the direction has no object and no message in
+# progress.  With pipelining the next response is already coming and
+# inherits it: nfav_stream_release()'s "allowed = 0" loop releases all its
+# held segments but the last although it could be held whole, which clears
+# its fully_held; infected, it then gets a reset after its "200 OK" headers
+# (and most of its body) instead of the 403 page.  Alone, the same 8 KiB
+# file gets the page ("Range: the whole file" above).  The second response
+# pauses 0.5 s after its first 100 body bytes, so that the first one's
+# verdict surely comes while it is in progress; its own wait stays far
+# below trickle-timeout.  One segment per skb from the server.
+check "trickle-timeout 2" nfavctl set http trickle-timeout 2
+gso=$(ip -n srv -d link show veth0 | sed -n 's/.* gso_max_segs \([0-9]*\).*/\1/p')
+ip -n srv link set veth0 gso_max_segs 1
 nsx cli $PYTHON "$PYCLIENT" \
-	pipeline "$SRV4" 80 "$OUT/pt1" "/c200k?nodelay=1&stall=1.5" /rng.bin /c1k :: \
-	pipeline "$SRV4" 80 "$OUT/pt2" "/c200k?nodelay=1&stall=1.5" /rng.bin /c1k :: \
-	pipeline "$SRV4" 80 "$OUT/pt3" "/c200k?nodelay=1&stall=1.5" /rng.bin /c1k \
+	pipeline "$SRV4" 80 "$OUT/pt" "/c200k?nodelay=1&stall=3" "/rng.bin?stall=0.5&stall_at=100" /c1k \
 	>>"$OUT/py.log" 2>&1
 nfavctl set http trickle-timeout 0
-py_load pt1 pt2 pt3
-hashes "$OUT"/pt?.[0-9]*
-st=0 pages=0
-for j in pt1 pt2 pt3; do
-	py_exact $j 1 "$WWW/c200k" && [[ ${PY[$j.2]} != "200 $rlen" ]] && ! same "$OUT/$j.2" "$WWW/rng.bin" &&
-		case "${PY[$j.3]}${PY[$j.end]}" in eof* | reset* | *eof | *reset) true ;; *) false ;; esac || st=1
-	py_blocked $j 2 "$SIG_BODY" && pages=$((pages + 1))
-done
-trickled_diag() { for j in pt1 pt2 pt3; do py_diag $j 2; done; }
-res "pipelining after a trickled response: the infected 8 KiB response never arrives whole, the connection ends" $st \
-	trickled_diag
-[ $pages = 3 ]
-res "pipelining after a trickled response: the infected response replaced by the 403 page, 3 of 3 tries [KNOWN KERNEL BUG: trickling carried over]" $? \
-	trickled_diag
-n_clean=$((n_clean + 3)) n_blocked=$((n_blocked + 3))
+ip -n srv link set veth0 gso_max_segs "${gso:-65535}"
+py_load pt
+hashes "$OUT"/pt.[0-9]*
+py_exact pt 1 "$WWW/c200k" && [[ ${PY[pt.2]} != "200 $rlen" ]] && ! same "$OUT/pt.2" "$WWW/rng.bin" &&
+	case "${PY[pt.3]}${PY[pt.end]}" in eof* | reset* | *eof | *reset) true ;; *) false ;; esac
+res "pipelining behind a trickled response: the infected 8 KiB response never arrives whole, the connection ends" $? \
+	py_diag pt 2
+has "$OUT/pt.2" EICAR-STANDARD-ANTIVIRUS && diag "pipelining behind a trickled response: the EICAR bytes reached the client (the file's end did not)"
+py_blocked pt 2 "$SIG_BODY"
+res "pipelining behind a trickled response: the infected response replaced by the 403 page [KNOWN KERNEL BUG: trickling carried over]" $? \
+	py_diag pt 2
+n_clean=$((n_clean + 1)) n_blocked=$((n_blocked + 1))
 
 # ================================================================ counters
 counted() { s1=$(stats_json); [ "$(delta "$s0" "$s1" infected)" -ge $n_blocked ]; }

@@ -32,7 +32,8 @@ parameters shape the response body so tests can hold or trickle transfers:
                     once, small writes are not coalesced
   ?log=1            log "httpd: sent PATH STATUS LENGTH SHA256" on stderr
                     once the body (after encoding and range, before chunked
-                    framing) has been sent
+                    framing) has been sent, and "httpd: stall PATH OFFSET"
+                    when a stall begins
 
 GET and HEAD honour a single "Range: bytes=A-B" / "A-" / "-N": 206 with
 Content-Range (416 when unsatisfiable); a multi-range request gets the whole
@@ -289,6 +290,9 @@ class Handler(SimpleHTTPRequestHandler):
                 off = end
                 if not stalled and off >= stall_at:
                     self.wfile.flush()
+                    if log:
+                        sys.stderr.write("httpd: stall %s %d\n" % (self.path, off))
+                        sys.stderr.flush()
                     time.sleep(stall)
                     stalled = True
                 if rate:

@@ -15,8 +15,9 @@ the test guests).  Each JOB writes its report lines to OUT.txt (and stdout):
       "N STATUS LENGTH CONNECTS" (CONNECTS: connections opened so far), or
       "N error EXCEPTION".
 
-  pyclient.py pipeline HOST PORT OUT PATH...
-      Pipelining: writes every GET request in ONE send on one connection
+  pyclient.py pipeline HOST PORT OUT [METHOD:]PATH...
+      Pipelining: writes every request (GET unless METHOD is given, e.g.
+      HEAD:/file) in ONE send on one connection
       (the last one with "Connection: close"), then reads the responses in
       order with http.client's parser, the body of the Nth to OUT.N.
       Prints "N STATUS LENGTH" per complete response, "N incomplete STATUS
@@ -127,15 +128,19 @@ def ended(s, fp):
 def pipeline(args):
     host, port, out, paths = args[0], int(args[1]), args[2], args[3:]
     reqs = b""
+    methods = []
     for i, path in enumerate(paths):
+        method, _, p = path.rpartition(":") if not path.startswith("/") else ("", "", path)
+        methods.append(method or "GET")
         last = b"Connection: close\r\n" if i == len(paths) - 1 else b""
-        reqs += b"GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n" % (path.encode(), host.encode(), last)
+        reqs += b"%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\n" % (
+            methods[-1].encode(), p.encode(), host.encode(), last)
     s = socket.create_connection((host, port), timeout=TIMEOUT)
     s.sendall(reqs)         # one send: all requests in flight at once
     fp = _Shared(s.makefile("rb"))
     end = None
     for n in range(1, len(paths) + 1):
-        r = http.client.HTTPResponse(_Sock(fp), method="GET")
+        r = http.client.HTTPResponse(_Sock(fp), method=methods[n - 1])
         try:
             r.begin()
         except http.client.RemoteDisconnected:
@@ -152,10 +157,12 @@ def pipeline(args):
         body, complete = b"", True
         try:
             while True:     # in pieces: what arrived before a reset is kept
-                piece = r.read(65536)
+                piece = r.read1(65536)
                 if not piece:
                     break
                 body += piece
+            if r.length:    # Content-Length not reached: cut short
+                complete = False
         except http.client.IncompleteRead as e:
             body, complete = body + e.partial, False
         except (OSError, http.client.HTTPException):
