@@ -182,6 +182,7 @@ struct nfav_flow_dir {
 	u32 mss;
 	u32 peer_window;		/* receive window of the other end */
 	bool trickle;			/* hold only the tail (sender stalled) */
+	u32 trickle_upto;		/* ...for objects begun before this */
 	struct list_head objects;	/* struct nfav_object, stream order */
 	struct nfav_object *cur;	/* object receiving data, if any */
 };

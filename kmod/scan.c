@@ -535,23 +535,36 @@ void nfav_flow_abort_objects(struct nfav_flow *flow)
 	}
 }
 
-/* Copy the bytes of the held head segment that precede @upto. */
-static u32 nfav_held_prefix(struct nfav_flow_dir *d, u32 upto, u8 *buf,
-			    u32 size)
+/* How many bytes of the held head segment precede @upto. */
+static u32 nfav_held_prefix(struct nfav_flow_dir *d, u32 upto)
 {
 	struct nfav_seg *seg = d->ra.held;
-	struct nfav_held *h;
-	u32 n;
 
 	if (!seg || !nfav_seq_before(seg->seq, upto))
 		return 0;
-	n = min(upto - seg->seq, seg->len);
-	if (n > size)
-		return 0;
-	h = container_of(seg, struct nfav_held, seg);
-	if (skb_copy_bits(h->skb, h->data_off, buf, n))
-		return 0;
-	return n;
+	return min(upto - seg->seq, seg->len);
+}
+
+/*
+ * Send bytes [0, @len) of the held head segment, which precede the blocked
+ * message, as built segments from @seq, copying through @buf.
+ */
+static int nfav_send_prefix(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			    u32 seq, u32 len, u8 *buf, u32 size,
+			    struct nfav_pkts *p)
+{
+	u32 ack = flow->dir[NFAV_SIDE_CLIENT].ra.next_seq, off, n;
+	struct nfav_held *h;
+
+	for (off = 0; off < len; off += n) {
+		h = container_of(d->ra.held, struct nfav_held, seg);
+		n = min(len - off, size);
+		if (skb_copy_bits(h->skb, h->data_off + off, buf, n) ||
+		    nfav_xmit(flow, NFAV_SIDE_SERVER, seq + off, ack,
+			      TCPHDR_ACK, buf, n, p))
+			return -EHOSTUNREACH;
+	}
+	return 0;
 }
 
 /**
@@ -600,15 +613,21 @@ static bool nfav_kill_replace(struct nfav_flow *flow, struct nfav_object *obj,
 	buf = kmalloc(size, GFP_ATOMIC);
 	if (!buf)
 		return false;
+	/*
+	 * The head segment may hold the end of an earlier, decided response
+	 * before the message (segments merged by the sender or by GRO): those
+	 * bytes go first, then the page.
+	 */
 	seq = nfav_rcv_nxt(d);
-	pre = nfav_held_prefix(d, obj->msg_start, (u8 *)buf, 1024);
-	if (pre == obj->msg_start - seq) {
-		len = nfav_block_page(flow, obj, buf + pre, size - pre);
+	pre = nfav_held_prefix(d, obj->msg_start);
+	if (pre == obj->msg_start - seq &&
+	    !nfav_send_prefix(flow, d, seq, pre, (u8 *)buf, size, p)) {
+		len = nfav_block_page(flow, obj, buf, size);
 		sent = len > 0 &&
-		       !nfav_xmit(flow, NFAV_SIDE_SERVER, seq,
+		       !nfav_xmit(flow, NFAV_SIDE_SERVER, seq + pre,
 				  flow->dir[NFAV_SIDE_CLIENT].ra.next_seq,
 				  TCPHDR_ACK | TCPHDR_PSH | TCPHDR_FIN, buf,
-				  pre + len, p);
+				  len, p);
 	}
 	kfree(buf);
 	return sent;

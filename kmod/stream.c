@@ -37,6 +37,34 @@ struct nfav_parse_ctx {
 	struct nfav_pkts *pkts;
 };
 
+/*
+ * Trickling is for the objects that had begun when it started (before
+ * trickle_upto): once they are all decided it ends, and later messages are
+ * held whole again (a pipelined response after a trickled one can still be
+ * replaced by the notice page).
+ */
+static void nfav_trickle_start(struct nfav_flow_dir *d)
+{
+	d->trickle = true;
+	d->trickle_upto = d->ra.next_seq;
+}
+
+static void nfav_trickle_check(struct nfav_flow_dir *d)
+{
+	const struct nfav_object *obj;
+
+	if (!d->trickle)
+		return;
+	list_for_each_entry(obj, &d->objects, list)
+		if (obj->decision == NFAV_DECIDE_NONE &&
+		    nfav_seq_before(obj->msg_start, d->trickle_upto))
+			return;
+	if (d->in_msg && !d->msg_has_object &&
+	    nfav_seq_before(d->msg_start, d->trickle_upto))
+		return;
+	d->trickle = false;
+}
+
 static void nfav_cb_msg_begin(void *ctx, enum nfav_side side, u32 off)
 {
 	struct nfav_flow_dir *d = &((struct nfav_parse_ctx *)ctx)->flow->dir[side];
@@ -149,7 +177,7 @@ static void nfav_stall_timeout(struct timer_list *t)
 
 		if (dl && time_after_eq(jiffies, dl)) {
 			/* Held too long: keep the client alive. */
-			d->trickle = true;
+			nfav_trickle_start(d);
 			nfav_stream_release(flow, i, &p);
 		} else if (nfav_stall_suspect(d)) {
 			nfav_stream_stalled(flow, i, false, &p);
@@ -232,7 +260,7 @@ void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 	 */
 	if (!d->cur && !(d->in_msg && !d->msg_has_object))
 		return;
-	d->trickle = true;
+	nfav_trickle_start(d);
 	nfav_stream_release(flow, side, p);
 	if (!retrans)
 		return;
@@ -482,6 +510,8 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 		return;
 	}
 
+	/* Trickling lasts until the objects it was for are decided. */
+	nfav_trickle_check(d);
 	nfav_stream_limits(flow, d, &soft, &hard);
 	while ((seg = nfav_reasm_release(&d->ra, soft))) {
 		d->released = nfav_seg_end(seg);
@@ -510,9 +540,6 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 		if (obj->fully_held &&
 		    nfav_seq_after(d->released, obj->msg_start))
 			obj->fully_held = false;
-	/* Trickling lasts until the objects it was for are settled. */
-	if (list_empty(&d->objects) && !d->in_msg)
-		d->trickle = false;
 }
 
 /*

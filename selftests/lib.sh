@@ -283,10 +283,11 @@ hstat() {
 }
 daemon_registered() { [ "$(jget "$(status_json)" daemon registered)" = true ]; }
 
-# nfavd_start: nfavd in rtr with the generated database; NFAVD_PID.
+# nfavd_start [OPTION...]: nfavd in rtr with the generated database and
+# OPTIONs; NFAVD_PID.
 nfavd_start() {
 	# Not through a shell function: $! must be nfavd itself (SIGSTOP/KILL).
-	ip netns exec rtr "$NFAVD" --database "$SCRATCH/db" --foreground \
+	ip netns exec rtr "$NFAVD" --database "$SCRATCH/db" --foreground "$@" \
 		>>"$SCRATCH/log/nfavd.log" 2>&1 &
 	NFAVD_PID=$!
 	_bg_pids+=("$NFAVD_PID")
