@@ -13,9 +13,18 @@
  * through libclamav's file inspection callback, which sees every file
  * libclamav extracts (archive members, decompressed streams, unpacked
  * executables, attachments) with its recursion level: one deeper than the
- * scan's limit is skipped (CL_BREAK) and the scan remembers it.  A skipped
- * file would enter libclamav's clean cache, and a later scan allowing that
- * depth would take it as clean without looking: the cache is disabled.
+ * scan's limit is skipped (CL_BREAK) and the scan remembers it.
+ *
+ * A skipped file, and every file containing it, would enter libclamav's
+ * clean file cache, and a later scan allowing that depth would take it as
+ * clean without looking.  Once a scan has skipped a file, its post-scan
+ * callback therefore flags every file that finishes (the skipped one, its
+ * ancestors, the object) as blocked by callback, which keeps them out of the
+ * cache.  A block ends the scan unless all matches are asked for
+ * (CL_SCAN_GENERAL_ALLMATCHES), so every scan asks for them, and the
+ * verdict is taken from the names reported to the virus-found callback: the
+ * first real signature, else the first heuristic alert, the blocks' name
+ * (CALLBACK_NAME) ignored.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +45,7 @@
 #define LIMITS_PREFIX		"Heuristics.Limits.Exceeded."
 #define ENCRYPTED_PREFIX	"Heuristics.Encrypted."
 #define BROKEN_PREFIX		"Heuristics.Broken."
+#define CALLBACK_NAME		"Detected.By.Callback"	/* post-scan block */
 
 static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct engine *engine_current;	/* protected by engine_lock */
@@ -196,8 +206,7 @@ static int set_limit(struct cl_engine *cl, enum cl_engine_field field,
 static int engine_set_limits(struct cl_engine *cl)
 {
 	if (set_limit(cl, CL_ENGINE_MAX_RECURSION, "max-recursion",
-		      NFAVD_LAYERS_MAX + 1) ||
-	    set_limit(cl, CL_ENGINE_DISABLE_CACHE, "disable-cache", 1))
+		      NFAVD_LAYERS_MAX + 1))
 		return -1;
 	if (opts.max_filesize_kb >= 0 &&
 	    set_limit(cl, CL_ENGINE_MAX_FILESIZE, "max-filesize",
@@ -220,7 +229,11 @@ struct scan_ctx {
 	unsigned int skipped;		/* files deeper: not scanned */
 	uint32_t skipped_level;		/* level of the first one */
 	char skipped_type[32];		/* and its libclamav type */
+	char virus[NFAV_VIRUS_MAX];	/* first real signature, "" if none */
+	char heuristic[NFAV_VIRUS_MAX];	/* first heuristic alert, "" if none */
 };
+
+static bool heuristic_reason(const char *virname, enum nfav_reason *reason);
 
 /* libclamav's file inspection callback: skip what is nested too deep. */
 static cl_error_t scan_inspect(int fd, const char *type,
@@ -247,6 +260,37 @@ static cl_error_t scan_inspect(int fd, const char *type,
 			 type ? type : "?");
 	}
 	return CL_BREAK;
+}
+
+/*
+ * libclamav's post-scan callback, for every file that finishes: once a file
+ * was skipped, block it and all that finish after it (its ancestors among
+ * them), so that none enters the clean cache.
+ */
+static cl_error_t scan_post(int fd, int result, const char *virname,
+			    void *context)
+{
+	struct scan_ctx *ctx = context;
+
+	(void)fd;
+	(void)result;
+	(void)virname;
+	return ctx && ctx->skipped ? CL_VIRUS : CL_CLEAN;
+}
+
+/* libclamav's virus-found callback: every match (all-match mode). */
+static void scan_found(int fd, const char *virname, void *context)
+{
+	struct scan_ctx *ctx = context;
+	enum nfav_reason reason;
+	char *name;
+
+	(void)fd;
+	if (!ctx || !virname || !strcmp(virname, CALLBACK_NAME))
+		return;
+	name = heuristic_reason(virname, &reason) ? ctx->heuristic : ctx->virus;
+	if (!name[0])
+		snprintf(name, NFAV_VIRUS_MAX, "%s", virname);
 }
 
 /*
@@ -282,6 +326,8 @@ struct engine *engine_load(const char *dir)
 	if (engine_set_limits(e->cl))
 		goto err_engine;
 	cl_engine_set_clcb_file_inspection(e->cl, scan_inspect);
+	cl_engine_set_clcb_post_scan(e->cl, scan_post);
+	cl_engine_set_clcb_virus_found(e->cl, scan_found);
 
 	ret = cl_load(dir, e->cl, &sigs, CL_DB_STDOPT);
 	if (ret == CL_EOPEN && !has_database_files(dir)) {
@@ -471,7 +517,7 @@ void engine_scan(struct engine *e, int fd, unsigned int max_layers,
 	cl_error_t ret;
 
 	memset(&so, 0, sizeof(so));
-	so.general = CL_SCAN_GENERAL_HEURISTICS;
+	so.general = CL_SCAN_GENERAL_HEURISTICS | CL_SCAN_GENERAL_ALLMATCHES;
 	so.parse = ~0u;			/* every parser: archives, mail, PE... */
 	so.heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX |
 		       CL_SCAN_HEURISTIC_ENCRYPTED_ARCHIVE |
@@ -489,6 +535,16 @@ void engine_scan(struct engine *e, int fd, unsigned int max_layers,
 
 	ret = cl_scandesc_callback(fd, NULL, &virname, &scanned, e->cl, &so,
 				   &ctx);
+	/* All matches: a scan may end in an error after a signature. */
+	if (ret != CL_CLEAN && ctx.virus[0]) {
+		ret = CL_VIRUS;
+		virname = ctx.virus;
+	} else if (ret == CL_VIRUS && ctx.heuristic[0]) {
+		virname = ctx.heuristic;
+	} else if (ret == CL_VIRUS && virname &&
+		   !strcmp(virname, CALLBACK_NAME)) {
+		ret = ctx.skipped ? CL_CLEAN : CL_ERROR; /* blocks only */
+	}
 	classify(ret, virname, r);
 
 	/* A signature found at an allowed depth wins over the layer limit. */

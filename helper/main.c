@@ -53,7 +53,9 @@ enum {
 
 /* --scan only: how the files are taken. */
 static const char *scan_encoding;	/* --encoding */
-static int scan_max_layers = -1;	/* --max-layers, -1: --max-recursion */
+#define SCAN_LAYERS_MAX	16		/* limits in a --max-layers list */
+static unsigned int scan_layers[SCAN_LAYERS_MAX];	/* --max-layers */
+static int scan_nlayers;		/* 0: --max-recursion */
 
 static const struct option long_options[] = {
 	{ "database",		required_argument, NULL, 'd' },
@@ -80,7 +82,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: nfavd [OPTIONS]                 run the scan daemon\n"
 "       nfavd [OPTIONS] --check         load the database and report it\n"
-"       nfavd [OPTIONS] --scan [--encoding CODINGS] [--max-layers N] FILE...\n"
+"       nfavd [OPTIONS] --scan [--encoding CODINGS] [--max-layers N[,N...]]\n"
+"                              FILE...\n"
 "                                       scan files as traffic would be\n"
 "\n"
 "Options:\n"
@@ -95,8 +98,10 @@ static void usage(FILE *f)
 "      --max-scantime MS   longest scan of one object (0: no limit)\n"
 "      --encoding CODINGS  --scan: content codings applied to the files,\n"
 "                          in order (e.g. \"gzip, br\"; default: none)\n"
-"      --max-layers N      --scan: layer limit of the files, codings\n"
-"                          included (default: --max-recursion)\n"
+"      --max-layers N[,N...]\n"
+"                          --scan: layer limit of the files, codings\n"
+"                          included (default: --max-recursion); with a\n"
+"                          list, each file is scanned once per limit\n"
 "  -v, --verbose           log debug messages\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
@@ -120,6 +125,30 @@ static long long parse_number(const char *opt, const char *arg,
 	return v;
 }
 
+/* --max-layers N[,N...]: at most SCAN_LAYERS_MAX limits. */
+static void parse_layers(const char *arg)
+{
+	char buf[256], *tok, *save;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf)) {
+		fprintf(stderr, "nfavd: --max-layers: list too long\n");
+		exit(2);
+	}
+	scan_nlayers = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (scan_nlayers == SCAN_LAYERS_MAX) {
+			fprintf(stderr, "nfavd: --max-layers: more than %d "
+				"limits\n", SCAN_LAYERS_MAX);
+			exit(2);
+		}
+		scan_layers[scan_nlayers++] = (unsigned int)parse_number(
+				"max-layers", tok, 0, NFAVD_LAYERS_MAX);
+	}
+	if (!scan_nlayers)
+		parse_number("max-layers", arg, 0, NFAVD_LAYERS_MAX);
+}
+
 /* ---- offline modes ------------------------------------------------------- */
 
 static int mode_check(void)
@@ -136,12 +165,44 @@ static int mode_check(void)
 	return 0;
 }
 
+/* Scan @file once, print its line: 0 clean, 1 infected, 2 error. */
+static int scan_file(struct engine *e, const char *file, unsigned int layers)
+{
+	struct scan_result r;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "nfavd: %s: %s\n", file, strerror(errno));
+		printf("%s: ERROR %s\n", file, reason_name(NFAV_REASON_DEFAULT));
+		fflush(stdout);
+		return 2;
+	}
+	content_scan(e, fd, scan_encoding, layers, &r);
+	close(fd);
+
+	switch (r.verdict) {
+	case NFAV_VERDICT_CLEAN:
+		printf("%s: OK\n", file);
+		break;
+	case NFAV_VERDICT_INFECTED:
+		printf("%s: %s FOUND\n", file, r.virus);
+		break;
+	default:
+		printf("%s: ERROR %s\n", file, reason_name(r.reason));
+		if (opts.verbose)
+			fprintf(stderr, "nfavd: %s: %s\n", file, r.detail);
+		break;
+	}
+	fflush(stdout);
+	return r.verdict == NFAV_VERDICT_CLEAN ? 0 :
+	       r.verdict == NFAV_VERDICT_INFECTED ? 1 : 2;
+}
+
 static int mode_scan(char **files, int nfiles)
 {
 	bool infected = false, error = false;
-	unsigned int layers;
 	struct engine *e;
-	int i;
+	int i, j;
 
 	if (!nfiles) {
 		fprintf(stderr, "nfavd: --scan: no file given\n");
@@ -150,42 +211,21 @@ static int mode_scan(char **files, int nfiles)
 	e = engine_load(opts.database);
 	if (!e)
 		return 2;
-	layers = scan_max_layers >= 0 ? (unsigned int)scan_max_layers :
-		 opts.max_recursion;
+	if (!scan_nlayers)
+		scan_layers[scan_nlayers++] = opts.max_recursion;
 
+	/* One engine for all: later scans may hit its clean file cache. */
 	for (i = 0; i < nfiles; i++) {
-		struct scan_result r;
-		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0) {
-			fprintf(stderr, "nfavd: %s: %s\n", files[i],
-				strerror(errno));
-			printf("%s: ERROR %s\n", files[i],
-			       reason_name(NFAV_REASON_DEFAULT));
-			error = true;
-			continue;
+		for (j = 0; j < scan_nlayers; j++) {
+			switch (scan_file(e, files[i], scan_layers[j])) {
+			case 1:
+				infected = true;
+				break;
+			case 2:
+				error = true;
+				break;
+			}
 		}
-		content_scan(e, fd, scan_encoding, layers, &r);
-		close(fd);
-
-		switch (r.verdict) {
-		case NFAV_VERDICT_CLEAN:
-			printf("%s: OK\n", files[i]);
-			break;
-		case NFAV_VERDICT_INFECTED:
-			printf("%s: %s FOUND\n", files[i], r.virus);
-			infected = true;
-			break;
-		default:
-			printf("%s: ERROR %s\n", files[i],
-			       reason_name(r.reason));
-			if (opts.verbose)
-				fprintf(stderr, "nfavd: %s: %s\n", files[i],
-					r.detail);
-			error = true;
-			break;
-		}
-		fflush(stdout);
 	}
 	engine_put(e);
 	return error ? 2 : infected ? 1 : 0;
@@ -590,8 +630,7 @@ int main(int argc, char **argv)
 			scan_encoding = optarg;
 			break;
 		case OPT_MAX_LAYERS:
-			scan_max_layers = (int)parse_number("max-layers",
-					optarg, 0, NFAVD_LAYERS_MAX);
+			parse_layers(optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -609,7 +648,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nfavd: --check and --scan exclude each other\n");
 		return 2;
 	}
-	if (!scan && (scan_encoding || scan_max_layers >= 0)) {
+	if (!scan && (scan_encoding || scan_nlayers)) {
 		fprintf(stderr, "nfavd: --encoding and --max-layers need "
 			"--scan\n");
 		return 2;

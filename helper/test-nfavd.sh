@@ -137,6 +137,26 @@ check() {
 	fi
 }
 
+# scans DESCRIPTION EXPECTED NFAVD-ARGUMENT...: several scans by one engine
+# (one process), so that later ones may hit libclamav's clean file cache.
+# EXPECTED: the output lines, each ended by ";".
+scans() {
+	desc=$1 want=$2
+	shift 2
+	got=$("$NFAVD" --database db --verbose "$@" 2>stderr | tr '\n' ';')
+	n=$((n + 1))
+	if [ "$got" = "$want" ]; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		echo "#   nfavd $*"
+		echo "#   expected \"$want\""
+		echo "#   got      \"$got\""
+		sed 's/^/#   /' stderr
+		failed=$((failed + 1))
+	fi
+}
+
 # usage DESCRIPTION NFAVD-ARGUMENT...: a usage error (exit 2).
 usage() {
 	desc=$1
@@ -240,6 +260,50 @@ check "clean zip in zip under gzip, limit 2" "ERROR decompress-layer" \
 	nested-clean.zip.gz --encoding gzip --max-layers 2
 check "... limit 3" OK nested-clean.zip.gz --encoding gzip --max-layers 3
 
+# The clean file cache: what a scan skips for its layer limit (the file, its
+# ancestors, the object) must not be taken as clean by a later scan allowing
+# that depth; content already scanned to the bottom and clean is clean.
+D=decompress-layer
+scans "one engine: clam.tar.gz, limit 1, 2, 1, 2" \
+	"clam.tar.gz: ERROR $D;clam.tar.gz: $C_SIG FOUND;clam.tar.gz: ERROR $D;clam.tar.gz: $C_SIG FOUND;" \
+	--max-layers 1,2,1,2 --scan clam.tar.gz
+scans "one engine: clam.zip, limit 0, 1" \
+	"clam.zip: ERROR $D;clam.zip: $C_SIG FOUND;" --max-layers 0,1 --scan clam.zip
+scans "one engine: the skipped clam.exe is not cached" \
+	"clam.zip: ERROR $D;clam.exe: $C_SIG FOUND;" --max-layers 0 \
+	--scan clam.zip clam.exe
+scans "one engine: clam.zip in a zip, limit 1, then alone: not cached" \
+	"nested-clam.zip: ERROR $D;clam.zip: $C_SIG FOUND;" --max-layers 1 \
+	--scan nested-clam.zip clam.zip
+scans "one engine: a skip does not end the scan (mixed.zip, limit 1, 0, 1)" \
+	"mixed.zip: $C_SIG FOUND;mixed.zip: ERROR $D;mixed.zip: $C_SIG FOUND;" \
+	--max-layers 1,0,1 --scan mixed.zip
+scans "one engine: clean zip in zip, limit 1, 2" \
+	"nested-clean.zip: ERROR $D;nested-clean.zip: OK;" --max-layers 1,2 \
+	--scan nested-clean.zip
+scans "one engine: clean zip in zip, limit 2, then 1: clean from the cache" \
+	"nested-clean.zip: OK;nested-clean.zip: OK;" --max-layers 2,1 \
+	--scan nested-clean.zip
+scans "one engine: clean zip, then inside a zip, limit 1: from the cache" \
+	"clean.zip: OK;nested-clean.zip: OK;" --max-layers 1 \
+	--scan clean.zip nested-clean.zip
+# A clean file scanned again is only hashed: 6 scans cost far less than 6.
+head -c 20M /dev/urandom >random-20m
+ms() {
+	ms_start=$(date +%s%N)
+	"$NFAVD" --database db "$@" >/dev/null 2>&1
+	echo $((($(date +%s%N) - ms_start) / 1000000))
+}
+one=$(ms --max-layers 0 --scan random-20m)
+six=$(ms --max-layers 0,0,0,0,0,0 --scan random-20m)
+n=$((n + 1))
+if [ "$six" -lt $((one * 7 / 2)) ]; then
+	echo "ok $n - clean 20 MiB scanned 6 times: ${six} ms, once: ${one} ms"
+else
+	echo "not ok $n - clean 20 MiB scanned 6 times: ${six} ms, once: ${one} ms (cache off?)"
+	failed=$((failed + 1))
+fi
+
 # Unknown codings: nothing is scanned
 check "unknown coding" "ERROR default" eicar.com --encoding compress
 check "unknown coding in a list" "ERROR default" e.gz --encoding "gzip, foo"
@@ -304,6 +368,10 @@ check "257 MiB bomb, size limits off (256 MiB)" "ERROR content-size" \
 
 # Options
 usage "--max-layers out of range" --max-layers 65 --scan eicar.com
+usage "--max-layers list, one out of range" --max-layers 1,65 --scan eicar.com
+usage "--max-layers empty list" --max-layers , --scan eicar.com
+usage "--max-layers list of 17" --max-layers 0,1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6 \
+	--scan eicar.com
 usage "--encoding needs --scan" --encoding gzip
 usage "--max-layers needs --scan" --max-layers 1 --check
 
