@@ -122,7 +122,19 @@ class Handler(SimpleHTTPRequestHandler):
         length and sha256; a complete upload is also logged on stderr as
         "httpd: upload METHOD PATH LENGTH SHA256"."""
         digest = hashlib.sha256()
-        total = 0
+        got = [0]
+
+        def read_body(left):
+            """Read LEFT body bytes into the digest; False if cut short."""
+            while left > 0:
+                chunk = self.rfile.read(min(left, BLOCK))
+                if not chunk:
+                    return False
+                digest.update(chunk)
+                got[0] += len(chunk)
+                left -= len(chunk)
+            return True
+
         complete = True
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             while True:
@@ -135,28 +147,13 @@ class Handler(SimpleHTTPRequestHandler):
                     while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
                         pass
                     break
-                left = size
-                while left > 0:
-                    chunk = self.rfile.read(min(left, BLOCK))
-                    if not chunk:
-                        complete = False
-                        break
-                    digest.update(chunk)
-                    total += len(chunk)
-                    left -= len(chunk)
+                complete = read_body(size)
                 if not complete:
                     break
                 self.rfile.readline(16)
         else:
-            left = int(self.headers.get("Content-Length") or 0)
-            while left > 0:
-                chunk = self.rfile.read(min(left, BLOCK))
-                if not chunk:
-                    complete = False
-                    break
-                digest.update(chunk)
-                total += len(chunk)
-                left -= len(chunk)
+            complete = read_body(int(self.headers.get("Content-Length") or 0))
+        total = got[0]
         if not complete:
             sys.stderr.write("httpd: incomplete %s %s %d\n" % (self.command, self.path, total))
             sys.stderr.flush()
