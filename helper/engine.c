@@ -8,12 +8,18 @@
  * engine is freed by whoever drops the last reference.
  *
  * The decompression layer limit is per object (NFAV_O_MAX_LAYERS), while
- * libclamav's CL_ENGINE_MAX_RECURSION is per engine.  The engine's limit is
- * therefore set beyond any per-object limit, and each scan enforces its own
- * through libclamav's file inspection callback, which sees every file
- * libclamav extracts (archive members, decompressed streams, unpacked
- * executables, attachments) with its recursion level: one deeper than the
- * scan's limit is skipped (CL_BREAK) and the scan remembers it.
+ * libclamav's CL_ENGINE_MAX_RECURSION is per engine and counts every level
+ * of its recursion: archive members and decompressed streams, but also
+ * unpacked executables (UPX and other packers), embedded objects, mail
+ * attachments, document streams.  Only archive and compression formats are
+ * decompression layers (layer_types[]): unpacking an executable or parsing
+ * a document, a mail or an installer database is part of scanning that
+ * file.  The engine's recursion limit is therefore generous (NFAVD_RECURSION,
+ * beyond any layer limit), and each scan enforces its object's limit through
+ * libclamav's file inspection callback, which sees every file libclamav
+ * extracts with its recursion level: scan_inspect() counts the layers among
+ * its ancestors, and a file under more layers than the limit is skipped
+ * (CL_BREAK) and remembered.
  *
  * A skipped file, and every file containing it, would enter libclamav's
  * clean file cache, and a later scan allowing that depth would take it as
@@ -196,17 +202,21 @@ static int set_limit(struct cl_engine *cl, enum cl_engine_field field,
 }
 
 /*
- * A layer limit of N means N nested decompression layers below the object
- * are unpacked and scanned.  libclamav counts the object itself as
- * recursion level 0 and refuses to descend to level CL_ENGINE_MAX_RECURSION,
- * so the content of the Nth layer sits at level N and would need a limit of
- * N + 1.  The engine allows the largest limit; scan_inspect() applies the
- * object's.
+ * libclamav's recursion limit, for every scan: it bounds the nesting of
+ * everything, layers or not, and must let the deepest layer limit be
+ * reached.  libclamav counts the object itself as recursion level 0 and
+ * refuses to descend to level CL_ENGINE_MAX_RECURSION; every layer takes at
+ * least one level, so NFAVD_LAYERS_MAX layers need NFAVD_LAYERS_MAX + 1.
+ * Deeper nesting (packers, documents, mail around the layers) yields
+ * Heuristics.Limits.Exceeded.MaxRecursion: error decompress-layer.
  */
+#define NFAVD_RECURSION	(NFAVD_LAYERS_MAX + 1)
+_Static_assert(NFAVD_RECURSION >= 17, "at least libclamav's default");
+
 static int engine_set_limits(struct cl_engine *cl)
 {
 	if (set_limit(cl, CL_ENGINE_MAX_RECURSION, "max-recursion",
-		      NFAVD_LAYERS_MAX + 1))
+		      NFAVD_RECURSION))
 		return -1;
 	if (opts.max_filesize_kb >= 0 &&
 	    set_limit(cl, CL_ENGINE_MAX_FILESIZE, "max-filesize",
@@ -223,11 +233,75 @@ static int engine_set_limits(struct cl_engine *cl)
 	return 0;
 }
 
+/*
+ * The decompression layers: libclamav's types (as its callbacks name them)
+ * of the archive and compression formats.  A file inside one of these is one
+ * layer deeper than the file holding it; a .tar.gz is two layers (the gzip
+ * stream, then the tar archive in it), like a zip inside a zip.
+ *
+ * Not layers, though libclamav recurses into them: executables and what
+ * packers (UPX, ASPack, FSG, MEW, PESpin, Petite, Upack, WWPack, yC, ...)
+ * unpack from them, ELF and Mach-O files; OLE2 (MSI installer databases,
+ * Office documents), OOXML, RTF, PDF, HWP, OneNote and other documents;
+ * HTML and scripts; mail, MIME, TNEF, and the encodings uuencode, BinHex and
+ * base64; partition maps (MBR, GPT, APM); images.
+ */
+static const char *const layer_types[] = {
+	/* compressed streams */
+	"CL_TYPE_GZ", "CL_TYPE_BZ", "CL_TYPE_XZ", "CL_TYPE_MSSZDD",
+	/* archives, and their self-extracting forms */
+	"CL_TYPE_ZIP", "CL_TYPE_ZIPSFX", "CL_TYPE_RAR", "CL_TYPE_RARSFX",
+	"CL_TYPE_7Z", "CL_TYPE_7ZSFX", "CL_TYPE_ARJ", "CL_TYPE_ARJSFX",
+	"CL_TYPE_MSCAB", "CL_TYPE_CABSFX", "CL_TYPE_EGG", "CL_TYPE_EGGSFX",
+	"CL_TYPE_ALZ", "CL_TYPE_LHA_LZH", "CL_TYPE_POSIX_TAR",
+	"CL_TYPE_OLD_TAR", "CL_TYPE_CPIO_OLD", "CL_TYPE_CPIO_ODC",
+	"CL_TYPE_CPIO_NEWC", "CL_TYPE_CPIO_CRC", "CL_TYPE_XAR",
+	/* compiled help, installers: compressed file collections */
+	"CL_TYPE_MSCHM", "CL_TYPE_SIS", "CL_TYPE_NULSFT", "CL_TYPE_AUTOIT",
+	"CL_TYPE_ISHIELD_MSI",
+	/* disk images and file systems */
+	"CL_TYPE_ISO9660", "CL_TYPE_UDF", "CL_TYPE_DMG",
+	"CL_TYPE_PART_HFSPLUS",
+};
+
+/*
+ * Documents that are zip files: libclamav unzips them, then also scans each
+ * zip entry it finds in them again as an embedded zip (see
+ * ancestor_layers()), which is not a layer either.
+ */
+static const char *const zip_document_types[] = {
+	"CL_TYPE_OOXML_WORD", "CL_TYPE_OOXML_PPT", "CL_TYPE_OOXML_XL",
+	"CL_TYPE_OOXML_HWP",
+};
+
+static bool type_in(const char *type, const char *const *table, size_t n)
+{
+	size_t i;
+
+	for (i = 0; type && i < n; i++)
+		if (!strcmp(type, table[i]))
+			return true;
+	return false;
+}
+
+#define TYPE_IN(type, table) \
+	type_in(type, table, sizeof(table) / sizeof(table[0]))
+
+/* A file on the path from the object to the file being inspected. */
+struct scan_level {
+	bool seen;		/* inspected: the fields below are set */
+	bool zip_document;	/* of zip_document_types[] */
+	size_t size;
+	unsigned int layers;	/* layers its content is under, its own too */
+};
+
 /* What one scan needs from its file inspection callback. */
 struct scan_ctx {
-	unsigned int max_layers;	/* deepest recursion level scanned */
-	unsigned int skipped;		/* files deeper: not scanned */
-	uint32_t skipped_level;		/* level of the first one */
+	unsigned int max_layers;	/* layers unpacked and scanned */
+	struct scan_level level[NFAVD_RECURSION + 1];	/* by recursion level */
+	unsigned int skipped;		/* files under more layers: not scanned */
+	unsigned int skipped_layers;	/* layers above the first one */
+	uint32_t skipped_level;		/* its recursion level */
 	char skipped_type[32];		/* and its libclamav type */
 	char virus[NFAV_VIRUS_MAX];	/* first real signature, "" if none */
 	char heuristic[NFAV_VIRUS_MAX];	/* first heuristic alert, "" if none */
@@ -235,7 +309,50 @@ struct scan_ctx {
 
 static bool heuristic_reason(const char *virname, enum nfav_reason *reason);
 
-/* libclamav's file inspection callback: skip what is nested too deep. */
+/*
+ * How many layers a file at recursion level @lvl, of @size bytes, is under:
+ * those of its parent, whose size libclamav tells (@parent_size).
+ *
+ * libclamav inspects files depth first, so the last file inspected at each
+ * level above @lvl is on the path to it, with one exception: libclamav does
+ * not run the callback for the views it opens on an object embedded in
+ * another file (an archive appended to an executable, as self-extracting
+ * archives are; an NSIS, AutoIt or InstallShield payload; an executable
+ * inside an executable; the zip entries of an OOXML document), but scans
+ * the files it extracts from them one level deeper.  The file inspected
+ * last at the parent's level may then be an earlier sibling of the view,
+ * which its size tells apart.  A view whose size is the file's own is the
+ * embedded file itself, scanned again as a file of its own (an executable
+ * in an unpacked one), and a view in a zip document is a part of that
+ * document: not layers.  Any other view is a container whose files
+ * libclamav extracted: an archive or an installer payload, one layer.
+ */
+static unsigned int ancestor_layers(struct scan_ctx *ctx, uint32_t lvl,
+				    size_t size, size_t parent_size)
+{
+	const struct scan_level *holder;
+	struct scan_level *parent;
+	uint32_t i;
+
+	if (!lvl)
+		return 0;
+	parent = &ctx->level[lvl - 1];
+	if (parent->seen && parent->size == parent_size)
+		return parent->layers;
+
+	/* An embedded view, in the closest file inspected. */
+	parent->seen = false;
+	for (i = lvl - 1; i > 0; i--)
+		if (ctx->level[i - 1].seen)
+			break;
+	if (!i)
+		return size != parent_size;
+	holder = &ctx->level[i - 1];
+	return holder->layers +
+	       (size != parent_size && !holder->zip_document);
+}
+
+/* libclamav's file inspection callback: skip what is under too many layers. */
 static cl_error_t scan_inspect(int fd, const char *type,
 			       const char **ancestors, size_t parent_file_size,
 			       const char *file_name, size_t file_size,
@@ -244,17 +361,35 @@ static cl_error_t scan_inspect(int fd, const char *type,
 			       uint32_t layer_attributes, void *context)
 {
 	struct scan_ctx *ctx = context;
+	unsigned int layers;
+	uint32_t i;
 
 	(void)fd;
 	(void)ancestors;
-	(void)parent_file_size;
 	(void)file_name;
-	(void)file_size;
 	(void)file_buffer;
 	(void)layer_attributes;
-	if (!ctx || recursion_level <= ctx->max_layers)
+	if (!ctx)
+		return CL_CLEAN;
+	if (recursion_level > NFAVD_RECURSION) {	/* not from libclamav */
+		layers = UINT_MAX;
+	} else {
+		/* Files deeper than this one are done with. */
+		for (i = recursion_level + 1; i <= NFAVD_RECURSION; i++)
+			ctx->level[i].seen = false;
+		layers = ancestor_layers(ctx, recursion_level, file_size,
+					 parent_file_size);
+		ctx->level[recursion_level] = (struct scan_level){
+			.seen = true,
+			.zip_document = TYPE_IN(type, zip_document_types),
+			.size = file_size,
+			.layers = layers + TYPE_IN(type, layer_types),
+		};
+	}
+	if (layers <= ctx->max_layers)
 		return CL_CLEAN;
 	if (!ctx->skipped++) {
+		ctx->skipped_layers = layers;
 		ctx->skipped_level = recursion_level;
 		snprintf(ctx->skipped_type, sizeof(ctx->skipped_type), "%s",
 			 type ? type : "?");
@@ -550,9 +685,11 @@ void engine_scan(struct engine *e, int fd, unsigned int max_layers,
 	/* A signature found at an allowed depth wins over the layer limit. */
 	if (ctx.skipped && r->verdict != NFAV_VERDICT_INFECTED)
 		scan_error(r, NFAV_REASON_DECOMPRESS_LAYER,
-			   "%u file%s over the layer limit (first: %s at "
-			   "level %u)", ctx.skipped,
+			   "%u file%s over the layer limit (first: %s under "
+			   "%u layer%s, recursion level %u)", ctx.skipped,
 			   ctx.skipped == 1 ? "" : "s", ctx.skipped_type,
+			   ctx.skipped_layers,
+			   ctx.skipped_layers == 1 ? "" : "s",
 			   ctx.skipped_level);
 }
 

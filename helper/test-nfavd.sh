@@ -10,10 +10,10 @@
 # Prints TAP ("ok N - ...", "not ok N - ..." with the diagnosis as "#"
 # lines), then "N passed, N failed".  Exit status 0 only if all passed.
 #
-# Needs clamav (sigtool), clamav-testfiles, python3, brotli and zstd, all in
-# tools/install-deps.sh.  Signatures come from a database built here: MD5
-# hashes of EICAR and of clam.exe (sigtool --md5), and in a second database a
-# body signature of EICAR for data that has it inside.
+# Needs clamav (sigtool, clamscan), clamav-testfiles, python3, brotli and
+# zstd, all in tools/install-deps.sh.  Signatures come from a database built
+# here: MD5 hashes of EICAR and of clam.exe (sigtool --md5), and in a second
+# database a body signature of EICAR for data that has it inside.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -35,7 +35,7 @@ if [ ! -x "$NFAVD" ]; then
 	make -s -C "$HERE" >"$T/make.log" 2>&1 ||
 		bail "cannot build nfavd: $(tail -n 5 "$T/make.log")"
 fi
-for tool in sigtool python3 brotli zstd; do
+for tool in sigtool clamscan python3 brotli zstd; do
 	command -v "$tool" >/dev/null || bail "$tool not installed (tools/install-deps.sh)"
 done
 [ -r "$TESTFILES/clam.exe" ] || bail "clamav-testfiles not installed"
@@ -259,6 +259,142 @@ mk nested-clean.zip.gz nested-clean.zip gzip
 check "clean zip in zip under gzip, limit 2" "ERROR decompress-layer" \
 	nested-clean.zip.gz --encoding gzip --max-layers 2
 check "... limit 3" OK nested-clean.zip.gz --encoding gzip --max-layers 3
+
+# What is a layer: archive and compression formats only.  Unpacking an
+# executable, decoding mail, parsing HTML, PDF or OLE2 (MSI, Office) is part
+# of scanning the file.  With the default limit, nfavd must detect every
+# clamav-testfiles sample that clamscan detects with the selftests' database
+# (as selftests/lib.sh gen_db builds it), but the one nested too deep.
+mkdir gendb
+{
+	sigtool --md5 eicar.com | sed 's/:[^:]*$/:NfavTest.EICAR/'
+	sigtool --md5 "$TESTFILES/clam.exe" | sed 's/:[^:]*$/:NfavTest.Clam/'
+} >gendb/test.hdb
+G_SIG=NfavTest.Clam.UNOFFICIAL
+clamscan --no-summary -d gendb "$TESTFILES" >clamscan.out 2>clamscan.err
+sed -n "s|^$TESTFILES/\\([^/]*\\): .* FOUND\$|\\1|p" clamscan.out | sort >detected
+[ -s detected ] ||
+	bail "clamscan detects no test file: $(head -n 3 clamscan.err)"
+echo "# clamscan detects $(wc -l <detected) of" \
+	"$(find "$TESTFILES" -type f | wc -l) clamav-testfiles samples"
+
+# Layers above clam.exe in each sample ("?": not known).
+layers_above() {
+	case $1 in
+	clam.exe|clam.exe.html|clam.exe.mbox.*|clam.mail|clam.tnef|\
+	clam.exe.binhex|clam.exe.rtf|clam.pdf|clam.ole.doc|clam.ppt)
+		echo 0 ;;	# mail, encodings, documents
+	clam-aspack.exe|clam-fsg.exe|clam-pespin.exe|clam-upx.exe|clam-yc.exe)
+		echo 0 ;;	# packed executables
+	clam_IScab_ext.exe|clam_IScab_int.exe)
+		echo 0 ;;	# clam.exe embedded in the installer
+	clam-mew.exe|clam-petite.exe|clam-upack.exe|clam-wwpack.exe)
+		echo 1 ;;	# packed, and clam.exe in a zip inside
+	clam-nsis.exe|clam.ea05.exe|clam.ea06.exe|clam_ISmsi_ext.exe)
+		echo 1 ;;	# installer payload (NSIS, AutoIt, InstallShield)
+	clam.zip|clam.*.zip|clam.7z|clam.arj|clam.cab|clam.*.cpio|clam.chm|\
+	clam.sis|clam.exe.bz2|clam.exe.szdd)
+		echo 1 ;;	# archives, compressed files
+	clam.tar.gz)
+		echo 2 ;;	# gzip, tar
+	clam_ISmsi_int.exe)
+		echo 2 ;;	# InstallShield payload, a cab in the MSI
+	clam_cache_emax.tgz)
+		echo 16 ;;	# 8 nested tar.gz
+	*)	echo "?" ;;
+	esac
+}
+while read -r f; do
+	l=$(layers_above "$f")
+	cp "$TESTFILES/$f" "t-$f"
+	case $l in
+	[0-2]) want="$G_SIG FOUND" ;;
+	\?) want="$G_SIG FOUND"; echo "# $f: layers not known" ;;
+	*) want="ERROR decompress-layer" ;;
+	esac
+	DBDIR=gendb check "clamscan detects $f: default limit ($l layers)" \
+		"$want" "t-$f"
+	[ "$l" = "?" ] && continue
+	DBDIR=gendb check "... $f, limit $l" "$G_SIG FOUND" "t-$f" \
+		--max-layers "$l"
+	[ "$l" = 0 ] && continue
+	DBDIR=gendb check "... $f, limit $((l - 1))" "ERROR decompress-layer" \
+		"t-$f" --max-layers $((l - 1))
+done <detected
+
+# Archives nested deeper than the limit still take decompress-layer; what
+# is not an archive, around them or between them, adds no layer.
+python3 - <<'EOF' || bail "cannot make the nests"
+import email, email.policy, io, zipfile
+from email.message import EmailMessage
+t = "/usr/share/clamav-testfiles/"
+
+def zipped(name, data):
+	b = io.BytesIO()
+	with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+		z.writestr(name, data)
+	return b.getvalue()
+
+def nest(name, data, depth):
+	for i in range(depth):
+		data = zipped(name, data)
+		name = "level%d.zip" % (depth - i)
+	return data
+
+def mail(name, data):
+	m = EmailMessage()
+	m["From"], m["To"], m["Subject"] = "a@example.org", "b@example.org", "x"
+	m.set_content("attached")
+	m.add_attachment(data, maintype="application",
+			 subtype="octet-stream", filename=name)
+	return m.as_bytes()
+
+clam = open(t + "clam.exe", "rb").read()
+upx = open(t + "clam-upx.exe", "rb").read()
+clean = b"nothing to see here\n" * 100
+open("zip3-clam.zip", "wb").write(nest("clam.exe", clam, 3))
+open("zip3-clean.zip", "wb").write(nest("clean.txt", clean, 3))
+open("zip2-upx.zip", "wb").write(nest("clam-upx.exe", upx, 2))
+open("zip3-upx.zip", "wb").write(nest("clam-upx.exe", upx, 3))
+open("zip2-mail.eml", "wb").write(mail("x.zip", nest("clam.exe", clam, 2)))
+open("zip3-mail.eml", "wb").write(mail("x.zip", nest("clam.exe", clam, 3)))
+# a mail in a zip in a mail in a zip: two layers
+open("mail-zip-mail-zip.zip", "wb").write(
+	zipped("m.eml", mail("x.zip", zipped("m.eml", mail("clam.exe", clam)))))
+# clam.exe forwarded 40 times, each mail attached to the next: no layer
+m = email.message_from_bytes(mail("clam.exe", clam),
+			     policy=email.policy.default)
+for i in range(40):
+	f = EmailMessage()
+	f["From"], f["To"], f["Subject"] = "a@example.org", "b@example.org", "fw"
+	f.set_content("forwarded")
+	f.add_attachment(m)
+	m = f
+open("fwd40.eml", "wb").write(m.as_bytes())
+EOF
+{ head -c 3000 /dev/urandom; cat clam.zip; } >appended-zip.bin
+check "zip in zip in zip, default limit" "ERROR decompress-layer" zip3-clam.zip
+check "... limit 3" "$C_SIG FOUND" zip3-clam.zip --max-layers 3
+check "clean zip in zip in zip, default limit" "ERROR decompress-layer" \
+	zip3-clean.zip
+check "... limit 3" OK zip3-clean.zip --max-layers 3
+check "UPX-packed clam.exe in zip in zip: unpacking adds no layer" \
+	"$C_SIG FOUND" zip2-upx.zip
+check "UPX-packed clam.exe in 3 zips, default limit" "ERROR decompress-layer" \
+	zip3-upx.zip
+check "zip in zip in a mail: the mail adds no layer" "$C_SIG FOUND" \
+	zip2-mail.eml
+check "zip in zip in zip in a mail, default limit" "ERROR decompress-layer" \
+	zip3-mail.eml
+check "mail in zip in mail in zip: two layers" "$C_SIG FOUND" \
+	mail-zip-mail-zip.zip
+check "... limit 1" "ERROR decompress-layer" mail-zip-mail-zip.zip \
+	--max-layers 1
+check "mail forwarded 40 times, limit 0" "$C_SIG FOUND" fwd40.eml \
+	--max-layers 0
+check "zip appended to other data: one layer" "$C_SIG FOUND" \
+	appended-zip.bin --max-layers 1
+check "... limit 0" "ERROR decompress-layer" appended-zip.bin --max-layers 0
 
 # The clean file cache: what a scan skips for its layer limit (the file, its
 # ancestors, the object) must not be taken as clean by a later scan allowing
