@@ -52,9 +52,9 @@ enum http_state {
 #define MF_UPGRADE	0x0200	/* request carries Upgrade */
 #define MF_TRAILER	0x0400	/* header lines are chunked trailers */
 #define MF_CR		0x0800	/* chunk end: CR seen */
-#define MF_ENC_OVER	0x1000	/* codings do not fit in meta.encoding */
+#define MF_STATUS	0x1000	/* start line: taken for a status line */
 
-/* nfav_http_req.method */
+/* struct http_req.method */
 enum http_method {
 	HM_OTHER = 0,
 	HM_GET,
@@ -68,7 +68,7 @@ enum http_method {
 	HM_TRACE,
 };
 
-/* nfav_http_req.flags */
+/* struct http_req.flags */
 #define RF_UPGRADE	0x01
 
 /* dir->last_hdr */
@@ -113,8 +113,8 @@ static const struct http_word http_headers[] = {
 	{ "content-encoding",	 16, HH_CONTENT_ENCODING },
 };
 
-static const char http_prefix[] = "HTTP/";
-#define HTTP_PREFIX_LEN		5
+/* Bytes after its leading white space that tell a status line from 0.9 */
+#define HTTP_STATUS_PEEK	8
 
 /* One call of nfav_http_parse() or nfav_http_eof(). */
 struct http_run {
@@ -136,6 +136,12 @@ static inline u8 http_lower(u8 c)
 static inline bool http_ows(u8 c)
 {
 	return c == ' ' || c == '\t';
+}
+
+/* White space clients skip around the parts of a status line */
+static inline bool http_sws(u8 c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
 }
 
 static inline bool http_digit(u8 c)
@@ -200,9 +206,106 @@ static void http_strlcpy(char *dst, const char *src, u32 n, u32 size)
 	dst[n] = '\0';
 }
 
-static inline struct nfav_http_req *http_req_at(struct nfav_http *h, u32 i)
+/* ---- outstanding requests ---- */
+
+/* A request in h->queue: this header, then URL, name and host. */
+struct http_req {
+	u8 method;		/* enum http_method */
+	u8 flags;		/* RF_* */
+	u8 url_len, name_len, host_len;
+};
+
+#define HTTP_REQ_HDR	sizeof(struct http_req)
+
+static inline struct http_req *http_req_first(struct nfav_http *h)
 {
-	return &h->pending[(h->pending_head + i) % NFAV_HTTP_PIPELINE_MAX];
+	return (struct http_req *)h->queue;
+}
+
+static inline struct http_req *http_req_last(struct nfav_http *h)
+{
+	return (struct http_req *)(h->queue + h->queue_last);
+}
+
+static u32 http_req_size(const struct http_req *q)
+{
+	return HTTP_REQ_HDR + q->url_len + q->name_len + q->host_len;
+}
+
+/*
+ * Remember a request and the metadata of its response: @m's URL, name and
+ * host.  Without room for the URL, the request is kept without it (a
+ * response without a URL is still scanned).  Returns -1 without room at all.
+ */
+static int http_req_push(struct nfav_http *h, u8 method,
+			 const struct nfav_obj_meta *m)
+{
+	u32 url = strlen(m->url), name = strlen(m->name);
+	u32 host = strlen(m->host), room, need;
+	struct http_req *q;
+	u8 *p;
+
+	if (h->pending_count >= NFAV_HTTP_PIPELINE_MAX)
+		return -1;
+	room = NFAV_HTTP_QUEUE_BYTES - h->queue_len;
+	need = HTTP_REQ_HDR + name + host;
+	if (need > room)
+		return -1;
+	if (need + url > room)
+		url = 0;
+	q = (struct http_req *)(h->queue + h->queue_len);
+	q->method = method;
+	q->flags = 0;
+	q->url_len = url;
+	q->name_len = name;
+	q->host_len = host;
+	p = (u8 *)(q + 1);
+	memcpy(p, m->url, url);
+	memcpy(p + url, m->name, name);
+	memcpy(p + url + name, m->host, host);
+	h->queue_last = h->queue_len;
+	h->queue_len += need + url;
+	h->pending_count++;
+	return 0;
+}
+
+/* The newest request learns its host (from a Host header), if there is room. */
+static void http_req_set_host(struct nfav_http *h, const char *host)
+{
+	struct http_req *q = http_req_last(h);
+	u32 n = strlen(host);
+
+	if (q->host_len || n > NFAV_HTTP_QUEUE_BYTES - (u32)h->queue_len)
+		return;
+	memcpy(h->queue + h->queue_len, host, n);
+	q->host_len = n;
+	h->queue_len += n;
+}
+
+static void http_copy_str(char *dst, const u8 *src, u32 n)
+{
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/*
+ * The oldest request is answered: its URL, host and (unless the response
+ * named the object) name go to @m, and it is forgotten.
+ */
+static void http_req_pop(struct nfav_http *h, struct nfav_obj_meta *m)
+{
+	struct http_req *q = http_req_first(h);
+	const u8 *p = (const u8 *)(q + 1);
+	u32 size = http_req_size(q);
+
+	http_copy_str(m->url, p, q->url_len);
+	if (!m->name[0])
+		http_copy_str(m->name, p + q->url_len, q->name_len);
+	http_copy_str(m->host, p + q->url_len + q->name_len, q->host_len);
+	h->queue_len -= size;
+	memmove(h->queue, h->queue + size, h->queue_len);
+	h->queue_last = h->pending_count > 1 ? h->queue_last - size : 0;
+	h->pending_count--;
 }
 
 /* ---- events ---- */
@@ -294,7 +397,8 @@ static void http_set_name(char *dst, const u8 *src, u32 n, bool pct)
 	int hi, lo;
 	u8 c;
 
-	for (i = 0; i < n && o < NFAV_META_NAME_MAX - 1; i++) {
+	/* to the end: a slash after a long segment starts the name anew */
+	for (i = 0; i < n; i++) {
 		c = src[i];
 		if (pct && c == '%' && i + 2 < n) {
 			hi = http_hex(src[i + 1]);
@@ -314,7 +418,8 @@ static void http_set_name(char *dst, const u8 *src, u32 n, bool pct)
 			o = 0;
 			continue;
 		}
-		dst[o++] = c;
+		if (o < NFAV_META_NAME_MAX - 1)
+			dst[o++] = c;
 	}
 	dst[o] = '\0';
 }
@@ -446,29 +551,25 @@ static bool http_list_next(const u8 *v, u32 n, u32 *i, u32 *s, u32 *e)
 /*
  * Append the codings of the list @v (@n bytes) to @dst (@size bytes),
  * lower case, comma separated, without "identity".  Codings that do not fit
- * make the whole list "unknown": the daemon then cannot undo them and the
- * object takes a fallback rather than being scanned still encoded.
+ * are malformed: no client undoes that many (curl stops at 5), and the
+ * daemon must see every coding to scan what clients keep.
  */
-static void http_add_codings(struct nfav_http_dir *d, char *dst, u32 size,
-			     const u8 *v, u32 n)
+static int http_add_codings(char *dst, u32 size, const u8 *v, u32 n)
 {
 	u32 i = 0, s, e, o = strlen(dst);
 
-	while (!(d->msg_flags & MF_ENC_OVER) &&
-	       http_list_next(v, n, &i, &s, &e)) {
+	while (http_list_next(v, n, &i, &s, &e)) {
 		if (http_ieq((const char *)v + s, e - s, "identity", 8))
 			continue;
-		if (o + (o ? 1 : 0) + (e - s) >= size) {
-			d->msg_flags |= MF_ENC_OVER;
-			http_strlcpy(dst, "unknown", 7, size);
-			return;
-		}
+		if (o + (o ? 1 : 0) + (e - s) >= size)
+			return NFAV_PARSE_MALFORMED;
 		if (o)
 			dst[o++] = ',';
 		while (s < e)
 			dst[o++] = http_lower(v[s++]);
 		dst[o] = '\0';
 	}
+	return NFAV_PARSE_OK;
 }
 
 /*
@@ -561,8 +662,8 @@ static int http_transfer_encoding(struct nfav_http_dir *d, const u8 *v, u32 n)
 			return NFAV_PARSE_MALFORMED;
 		if (http_ieq((const char *)v + s, e - s, "chunked", 7))
 			d->msg_flags |= MF_CHUNKED;
-		else
-			http_add_codings(d, d->te, sizeof(d->te), v + s, e - s);
+		else if (http_add_codings(d->te, sizeof(d->te), v + s, e - s))
+			return NFAV_PARSE_MALFORMED;
 	}
 	if (!any)
 		return NFAV_PARSE_MALFORMED;
@@ -611,16 +712,15 @@ static int http_header(struct http_run *r, u32 n)
 		d->msg_flags |= MF_UPGRADE;
 		break;
 	case HH_CONTENT_ENCODING:
-		http_add_codings(d, d->meta.encoding,
-				 sizeof(d->meta.encoding), l + i, e - i);
-		break;
+		return http_add_codings(d->meta.encoding,
+					sizeof(d->meta.encoding), l + i,
+					e - i);
 	case HH_HOST:
 		/* an absolute-form target's authority wins (RFC 9112 3.2.2) */
 		if (r->side == NFAV_SIDE_CLIENT && r->h->pending_count &&
 		    !d->meta.host[0]) {
 			http_set_host(d->meta.host, l + i, e - i);
-			memcpy(http_req_at(r->h, r->h->pending_count - 1)->host,
-			       d->meta.host, sizeof(d->meta.host));
+			http_req_set_host(r->h, d->meta.host);
 		}
 		break;
 	}
@@ -634,7 +734,6 @@ static int http_request_line(struct http_run *r, u32 n)
 	struct nfav_http *h = r->h;
 	struct nfav_http_dir *d = r->d;
 	const u8 *l = (const u8 *)d->line;
-	struct nfav_http_req *req;
 	u32 i, sp, ts, te;
 	u8 method;
 	bool v09 = false;
@@ -662,17 +761,12 @@ static int http_request_line(struct http_run *r, u32 n)
 			return http_not_http(r);
 		v09 = true;
 	}
-	if (h->pending_count >= NFAV_HTTP_PIPELINE_MAX)
-		return http_fail(r, NFAV_PARSE_BYPASS);
-	req = http_req_at(h, h->pending_count++);
-	req->method = method;
-	req->flags = 0;
-	http_strlcpy(req->url, d->line + ts, te - ts, sizeof(req->url));
-	http_url_name(req->name, l + ts, te - ts);
-	http_url_host(req->host, l + ts, te - ts);
-	memcpy(d->meta.url, req->url, sizeof(d->meta.url));
-	memcpy(d->meta.name, req->name, sizeof(d->meta.name));
-	memcpy(d->meta.host, req->host, sizeof(d->meta.host));
+	http_strlcpy(d->meta.url, d->line + ts, te - ts, sizeof(d->meta.url));
+	http_url_name(d->meta.name, l + ts, te - ts);
+	http_url_host(d->meta.host, l + ts, te - ts);
+	/* more requests outstanding than remembered: never unscanned */
+	if (http_req_push(h, method, &d->meta))
+		return http_fail(r, NFAV_PARSE_MALFORMED);
 	d->flags |= DF_SEEN;
 	r->pos++;
 	if (v09) {
@@ -684,20 +778,32 @@ static int http_request_line(struct http_run *r, u32 n)
 	return NFAV_PARSE_OK;
 }
 
+/*
+ * A status line, parsed as leniently as clients do: white space (not only
+ * one SP) around the parts, any version after "HTTP/" (python takes
+ * "HTTP/1.10", curl "HTTP/2"), any case (curl, browsers), and anything but
+ * a digit after the code (curl takes "200OK").  Whatever one of them takes
+ * for a status line is framed as HTTP/1.x; the rest is malformed.
+ */
 static int http_status_line(struct http_run *r, u32 n)
 {
 	struct nfav_http_dir *d = r->d;
 	const u8 *l = (const u8 *)d->line;
-	u32 i = 9;
+	u32 i = d->lead + 4, v;
 
-	/* HTTP/1.x SP 3DIGIT [ SP reason ] */
-	if (n < 12 || l[5] != '1' || l[6] != '.' || !http_digit(l[7]) ||
-	    l[8] != ' ')
+	for (v = 0; v < n; v++)
+		if (!l[v])
+			return http_fail(r, NFAV_PARSE_MALFORMED);
+	/* "HTTP/" then a version starting with a digit */
+	if (i + 1 >= n || l[i] != '/' || !http_digit(l[i + 1]))
 		return http_fail(r, NFAV_PARSE_MALFORMED);
-	while (i < n && l[i] == ' ')
-		i++;
-	if (i + 3 > n || !http_digit(l[i]) || !http_digit(l[i + 1]) ||
-	    !http_digit(l[i + 2]) || (i + 3 < n && l[i + 3] != ' '))
+	for (v = i + 1; v < n && !http_sws(l[v]); v++)
+		;
+	for (i = v; i < n && http_sws(l[i]); i++)
+		;
+	if (i == v || i + 3 > n || !http_digit(l[i]) ||
+	    !http_digit(l[i + 1]) || !http_digit(l[i + 2]) ||
+	    (i + 3 < n && http_digit(l[i + 3])))
 		return http_fail(r, NFAV_PARSE_MALFORMED);
 	d->status_code = (l[i] - '0') * 100 + (l[i + 1] - '0') * 10 +
 			 (l[i + 2] - '0');
@@ -707,6 +813,41 @@ static int http_status_line(struct http_run *r, u32 n)
 	d->state = HS_HDR;
 	d->line_len = 0;
 	r->pos++;
+	return NFAV_PARSE_OK;
+}
+
+static int http_simple_response(struct http_run *r);
+
+/*
+ * Where "http" (any case) starts among the first bytes of a response: after
+ * its leading white space, or up to 4 bytes later (browsers skip that much
+ * junk before it); -1 if it is not there.
+ */
+static int http_status_find(const struct nfav_http_dir *d)
+{
+	u32 i, end = min((u32)d->line_len, (u32)d->lead + HTTP_STATUS_PEEK);
+
+	for (i = 0; i + 4 <= end; i++)
+		if (http_ieq(d->line + i, 4, "http", 4))
+			return i;
+	return -1;
+}
+
+/*
+ * Enough of a response's first line is known to tell a status line (some
+ * client takes it for one) from HTTP/0.9 (no "http" near the start).  With
+ * junk before the "http", clients disagree: malformed.
+ */
+static int http_status_decide(struct http_run *r)
+{
+	struct nfav_http_dir *d = r->d;
+	int at = http_status_find(d);
+
+	if (at < 0)
+		return http_simple_response(r);
+	if ((u32)at != d->lead)
+		return http_fail(r, NFAV_PARSE_MALFORMED);
+	d->msg_flags |= MF_STATUS;
 	return NFAV_PARSE_OK;
 }
 
@@ -727,15 +868,9 @@ static int http_line_len(struct nfav_http_dir *d, u32 *n)
 /* Server bytes that do not start with "HTTP/": an HTTP/0.9 response. */
 static int http_simple_response(struct http_run *r)
 {
-	struct nfav_http *h = r->h;
 	struct nfav_http_dir *d = r->d;
-	struct nfav_http_req *req = http_req_at(h, 0);
 
-	memcpy(d->meta.url, req->url, sizeof(d->meta.url));
-	memcpy(d->meta.name, req->name, sizeof(d->meta.name));
-	memcpy(d->meta.host, req->host, sizeof(d->meta.host));
-	h->pending_head = (h->pending_head + 1) % NFAV_HTTP_PIPELINE_MAX;
-	h->pending_count--;
+	http_req_pop(r->h, &d->meta);
 	d->state = HS_CLOSE;
 	http_obj_begin(r);
 	http_obj_data(r, (const u8 *)d->line, d->line_len);
@@ -761,6 +896,7 @@ static int http_st_start(struct http_run *r)
 	d->content_length = 0;
 	d->status_code = 0;
 	d->last_hdr = HH_NONE;
+	d->lead = 0;
 	d->hdr_bytes = 0;
 	d->te[0] = '\0';
 	memset(&d->meta, 0, sizeof(d->meta));
@@ -769,7 +905,7 @@ static int http_st_start(struct http_run *r)
 		if (!h->pending_count)
 			return http_fail(r, NFAV_PARSE_MALFORMED);
 	} else if (h->pending_count &&
-		   http_req_at(h, h->pending_count - 1)->method == HM_CONNECT) {
+		   http_req_last(h)->method == HM_CONNECT) {
 		/* the client does not wait for the answer to CONNECT */
 		return http_fail(r, NFAV_PARSE_BYPASS);
 	}
@@ -781,28 +917,36 @@ static int http_st_start(struct http_run *r)
 static int http_st_line(struct http_run *r)
 {
 	struct nfav_http_dir *d = r->d;
+	int st;
 	u32 n;
 	u8 c;
 
 	while (r->pos < r->len) {
 		c = r->data[r->pos];
+		if (r->side == NFAV_SIDE_SERVER && !(d->msg_flags & MF_STATUS)) {
+			if (c == '\n' ||
+			    d->line_len >= d->lead + HTTP_STATUS_PEEK) {
+				st = http_status_decide(r);
+				if (st || d->state != HS_LINE)
+					return st;
+			} else if (http_sws(c) && d->line_len == d->lead) {
+				if (d->lead == 0xff)
+					return http_fail(r,
+							 NFAV_PARSE_MALFORMED);
+				d->lead++;
+			}
+		}
 		if (c == '\n') {
 			if (http_line_len(d, &n))
 				return http_not_http(r);
-			if (r->side == NFAV_SIDE_SERVER) {
-				if (d->line_len < HTTP_PREFIX_LEN)
-					return http_simple_response(r);
+			if (r->side == NFAV_SIDE_SERVER)
 				return http_status_line(r, n);
-			}
 			if (!(d->msg_flags & MF_SP))
 				return http_not_http(r);
 			return http_request_line(r, n);
 		}
 		if (r->side == NFAV_SIDE_SERVER) {
-			if (d->line_len < HTTP_PREFIX_LEN &&
-			    c != (u8)http_prefix[d->line_len])
-				return http_simple_response(r);
-			if (!c)
+			if (!c && (d->msg_flags & MF_STATUS))
 				return http_fail(r, NFAV_PARSE_MALFORMED);
 		} else if (!(d->msg_flags & MF_SP)) {
 			if (c == ' ' && d->line_len)
@@ -848,7 +992,7 @@ static int http_request_done(struct http_run *r)
 	struct nfav_http_dir *d = r->d;
 
 	if (d->msg_flags & MF_UPGRADE)
-		http_req_at(h, h->pending_count - 1)->flags |= RF_UPGRADE;
+		http_req_last(h)->flags |= RF_UPGRADE;
 	if (d->msg_flags & MF_TE) {
 		if (!(d->msg_flags & MF_CHUNKED))
 			return http_fail(r, NFAV_PARSE_MALFORMED);
@@ -865,7 +1009,7 @@ static int http_response_done(struct http_run *r)
 {
 	struct nfav_http *h = r->h;
 	struct nfav_http_dir *d = r->d;
-	struct nfav_http_req *req = http_req_at(h, 0);
+	struct http_req *req = http_req_first(h);
 	u16 code = d->status_code;
 	u8 method = req->method;
 
@@ -879,12 +1023,7 @@ static int http_response_done(struct http_run *r)
 		http_msg_done(r, r->pos);
 		return NFAV_PARSE_OK;
 	}
-	memcpy(d->meta.url, req->url, sizeof(d->meta.url));
-	memcpy(d->meta.host, req->host, sizeof(d->meta.host));
-	if (!d->meta.name[0])
-		memcpy(d->meta.name, req->name, sizeof(d->meta.name));
-	h->pending_head = (h->pending_head + 1) % NFAV_HTTP_PIPELINE_MAX;
-	h->pending_count--;
+	http_req_pop(h, &d->meta);
 	if (method == HM_CONNECT && code < 300)
 		return http_fail(r, NFAV_PARSE_BYPASS);
 	if (method == HM_HEAD || code == 204 || code == 304) {
@@ -913,9 +1052,10 @@ static int http_headers_done(struct http_run *r)
 	if ((d->msg_flags & (MF_TE | MF_CL)) == (MF_TE | MF_CL))
 		return http_fail(r, NFAV_PARSE_MALFORMED);
 	/* transfer codings other than chunked were applied last */
-	if (d->te[0])
-		http_add_codings(d, d->meta.encoding, sizeof(d->meta.encoding),
-				 (const u8 *)d->te, strlen(d->te));
+	if (d->te[0] &&
+	    http_add_codings(d->meta.encoding, sizeof(d->meta.encoding),
+			     (const u8 *)d->te, strlen(d->te)))
+		return http_fail(r, NFAV_PARSE_MALFORMED);
 	if (r->side == NFAV_SIDE_CLIENT)
 		return http_request_done(r);
 	return http_response_done(r);
@@ -1218,9 +1358,9 @@ enum nfav_parse_status nfav_http_eof(struct nfav_http *h, enum nfav_side side,
 	r.len = 0;
 	r.pos = 0;
 	r.side = side;
-	/* a few bytes that began like "HTTP/" and then the end: HTTP/0.9 */
+	/* a few bytes without "http" near the start, then the end: HTTP/0.9 */
 	if (side == NFAV_SIDE_SERVER && r.d->state == HS_LINE &&
-	    r.d->line_len < HTTP_PREFIX_LEN)
+	    !(r.d->msg_flags & MF_STATUS) && http_status_find(r.d) < 0)
 		http_simple_response(&r);
 	http_msg_end(&r, 0);
 	r.d->state = HS_DEAD;

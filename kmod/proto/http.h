@@ -5,7 +5,8 @@
  * Both directions of one connection share a struct nfav_http: the parser
  * remembers the methods of outstanding requests (pipelining) to frame the
  * responses (HEAD, 1xx, 204, 304 have no body; a 2xx answer to CONNECT starts
- * a tunnel).
+ * a tunnel).  Requests beyond what it can remember make the connection
+ * malformed, never unscanned.
  */
 #ifndef _NFAV_PROTO_HTTP_H
 #define _NFAV_PROTO_HTTP_H
@@ -13,7 +14,13 @@
 #include "proto.h"
 
 #define NFAV_HTTP_LINE_MAX	1024	/* longest start or header line kept */
-#define NFAV_HTTP_PIPELINE_MAX	8	/* outstanding requests remembered */
+/*
+ * Outstanding requests are kept packed in NFAV_HTTP_QUEUE_BYTES: at least 15
+ * whatever their URLs, about 40 of 100 bytes; never more than
+ * NFAV_HTTP_PIPELINE_MAX.
+ */
+#define NFAV_HTTP_QUEUE_BYTES	4096
+#define NFAV_HTTP_PIPELINE_MAX	255
 
 struct nfav_http_dir {
 	u8 state;		/* parser state, private */
@@ -27,22 +34,21 @@ struct nfav_http_dir {
 	char line[NFAV_HTTP_LINE_MAX];
 	u16 status_code;	/* private: status of the response */
 	u8 last_hdr;		/* private: last header seen (obs-fold) */
+	u8 lead;		/* private: white space before a status line */
 	u32 hdr_bytes;		/* private: header section bytes so far */
 	char te[NFAV_META_ENC_MAX];	/* private: transfer codings */
 };
 
-struct nfav_http_req {
-	u8 method;		/* private enum */
-	char url[NFAV_META_URL_MAX];
-	u8 flags;		/* private */
-	char name[NFAV_META_NAME_MAX];	/* private: last path segment */
-	char host[NFAV_META_HOST_MAX];	/* private: authority or Host */
-};
-
 struct nfav_http {
 	struct nfav_http_dir dir[2];	/* indexed by enum nfav_side */
-	struct nfav_http_req pending[NFAV_HTTP_PIPELINE_MAX];
-	u8 pending_head, pending_count;
+	/*
+	 * Outstanding requests, oldest first, private: each a header (method,
+	 * flags, lengths of URL, name and host) and the three strings.
+	 */
+	u8 queue[NFAV_HTTP_QUEUE_BYTES];
+	u16 queue_len;			/* bytes used */
+	u16 queue_last;			/* offset of the newest request */
+	u8 pending_count;		/* requests in queue[] */
 	u8 scan_requests;		/* emit request bodies as objects */
 	u8 status;			/* enum nfav_parse_status once failed */
 	u32 header_limit;		/* bytes of a header section, 0: any */

@@ -145,11 +145,9 @@
 	"S ME @2\n" \
 	""
 
-#define GOLD_http09_prefix_mismatch \
+#define GOLD_hostile_status_httpx \
 	"S MB @0\n" \
-	"S OB url=/x name=x type= len=-1\n" \
-	"S OE @11 11:HTTPX 200\\x0d\\x0a\n" \
-	"S ME @11\n" \
+	"S ST malformed\n" \
 	""
 
 #define GOLD_content_length_zero \
@@ -345,11 +343,48 @@
 	"C ST bypass\n" \
 	""
 
-#define GOLD_pipeline_overflow \
-	"C ST bypass\n" \
+#define GOLD_pipeline_nine \
+	"S MB @0\n" \
+	"S OB url=/1 name=1 type= len=1\n" \
+	"S OE @39 1:1\n" \
+	"S ME @39\n" \
+	"S MB @39\n" \
+	"S OB url=/2 name=2 type= len=1\n" \
+	"S OE @78 1:2\n" \
+	"S ME @78\n" \
+	"S MB @78\n" \
+	"S OB url=/3 name=3 type= len=1\n" \
+	"S OE @117 1:3\n" \
+	"S ME @117\n" \
+	"S MB @117\n" \
+	"S OB url=/4 name=4 type= len=1\n" \
+	"S OE @156 1:4\n" \
+	"S ME @156\n" \
+	"S MB @156\n" \
+	"S OB url=/5 name=5 type= len=1\n" \
+	"S OE @195 1:5\n" \
+	"S ME @195\n" \
+	"S MB @195\n" \
+	"S OB url=/6 name=6 type= len=1\n" \
+	"S OE @234 1:6\n" \
+	"S ME @234\n" \
+	"S MB @234\n" \
+	"S OB url=/7 name=7 type= len=1\n" \
+	"S OE @273 1:7\n" \
+	"S ME @273\n" \
+	"S MB @273\n" \
+	"S OB url=/8 name=8 type= host=h8 len=1\n" \
+	"S OE @312 1:8\n" \
+	"S ME @312\n" \
+	"S MB @312\n" \
+	"S ME @350\n" \
+	"S MB @350\n" \
+	"S OB url=/10.zip name=10.zip type= host=h10 len=2\n" \
+	"S OE @390 2:PK\n" \
+	"S ME @390\n" \
 	""
 
-#define GOLD_pipeline_overflow_scan \
+#define GOLD_pipeline_nine_scan \
 	"C MB @0\n" \
 	"C ME @19\n" \
 	"C MB @19\n" \
@@ -373,8 +408,9 @@
 	"C MB @152\n" \
 	"C ME @171\n" \
 	"C MB @171\n" \
-	"C ME @188\n" \
-	"C ST bypass\n" \
+	"C OB url=/10 name=10 type= len=3\n" \
+	"C OE @214 3:abc\n" \
+	"C ME @214\n" \
 	""
 
 #define GOLD_request_eof_in_body \
@@ -561,9 +597,11 @@
 	"S ST malformed\n" \
 	""
 
-#define GOLD_hostile_status_http2 \
+#define GOLD_status_http2 \
 	"S MB @0\n" \
-	"S ST malformed\n" \
+	"S OB url=/x name=x type= host=example.com len=-1\n" \
+	"S OE @23 4:body\n" \
+	"S ME @23\n" \
 	""
 
 #define GOLD_hostile_second_request_garbage \
@@ -614,13 +652,110 @@
 	"S OE @187 1:y\n" \
 	"S ME @187\n" \
 	"S MB @187\n" \
-	"S OB url=/c name=c type= host=example.com enc=unknown len=1\n" \
-	"S OE @298 1:z\n" \
-	"S ME @298\n" \
-	"S MB @298\n" \
 	"S OB url=/d name=d type= host=example.com len=1\n" \
-	"S OE @365 1:w\n" \
-	"S ME @365\n" \
+	"S OE @254 1:w\n" \
+	"S ME @254\n" \
+	"S MB @254\n" \
+	"S OB url=/e name=e type= host=example.com enc=none,x-custom,foo len=-1\n" \
+	"S OE @332 1:v\n" \
+	"S ME @332\n" \
+	""
+
+#define GOLD_hostile_codings_overflow \
+	"S MB @0\n" \
+	"S ST malformed\n" \
+	""
+
+#define GOLD_hostile_codings_overflow_te \
+	"S MB @0\n" \
+	"S ST malformed\n" \
+	""
+
+#define GOLD_status_lower_case \
+	"S MB @0\n" \
+	"S OB url=/a name=a type= host=example.com len=-1\n" \
+	"S OE @65 3:abc\n" \
+	"S ME @65\n" \
+	"S MB @65\n" \
+	"S OB url=/b name=b type= host=example.com len=2\n" \
+	"S OE @105 2:de\n" \
+	"S ME @105\n" \
+	""
+
+#define GOLD_status_leading_space \
+	"S MB @0\n" \
+	"S OB url=/a name=a type= host=example.com len=-1\n" \
+	"S OE @66 3:abc\n" \
+	"S ME @66\n" \
+	"S MB @66\n" \
+	"S OB url=/b name=b type= host=example.com len=1\n" \
+	"S OE @119 1:d\n" \
+	"S ME @119\n" \
+	""
+
+#define GOLD_status_lenient \
+	"S MB @0\n" \
+	"S OB url=/tab name=tab type= host=example.com len=-1\n" \
+	"S OE @58 1:a\n" \
+	"S ME @58\n" \
+	"S MB @58\n" \
+	"S OB url=/v110 name=v110 type= host=example.com len=-1\n" \
+	"S OE @118 1:b\n" \
+	"S ME @118\n" \
+	"S MB @118\n" \
+	"S OB url=/v2 name=v2 type= host=example.com len=-1\n" \
+	"S OE @171 1:c\n" \
+	"S ME @171\n" \
+	"S MB @171\n" \
+	"S OB url=/200ok name=200ok type= host=example.com len=-1\n" \
+	"S OE @228 1:d\n" \
+	"S ME @228\n" \
+	"S MB @228\n" \
+	"S OB url=/v09 name=v09 type= host=example.com len=1\n" \
+	"S OE @267 1:e\n" \
+	"S ME @267\n" \
+	""
+
+#define GOLD_status_1xx_then_lower_case \
+	"S MB @0\n" \
+	"S ME @82\n" \
+	"S MB @82\n" \
+	"S OB url=/a name=a type= host=example.com len=-1\n" \
+	"S OE @141 2:ab\n" \
+	"S ME @141\n" \
+	"S MB @141\n" \
+	"S ME @185\n" \
+	"S MB @185\n" \
+	"S OB url=/b name=b type= host=example.com len=-1\n" \
+	"S OE @208 3:raw\n" \
+	"S ME @208\n" \
+	""
+
+#define GOLD_hostile_status_junk_before \
+	"S MB @0\n" \
+	"S ST malformed\n" \
+	""
+
+#define GOLD_hostile_status_no_slash \
+	"S MB @0\n" \
+	"S ST malformed\n" \
+	""
+
+#define GOLD_hostile_status_code_4_digits \
+	"S MB @0\n" \
+	"S ST malformed\n" \
+	""
+
+#define GOLD_hostile_status_no_version \
+	"S MB @0\n" \
+	"S ST malformed\n" \
+	""
+
+#define GOLD_http09_binary \
+	"S MB @0\n" \
+	"S OB url=/x name=x type= len=-1\n" \
+	"S OE @16 16:\\x00\\x01<html>http://x\n" \
+	"S ME @16\n" \
 	""
 
 #define GOLD_upload_host_encoding \

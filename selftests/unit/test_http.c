@@ -132,7 +132,7 @@ static const struct hcase hcases[] = {
 	HS("HT"),
 	HSEOF,
 } },
-{ "http09_prefix_mismatch", 0, 0, GOLD_http09_prefix_mismatch, {
+{ "hostile_status_httpx", 0, 0, GOLD_hostile_status_httpx, {
 	HC("GET /x\r\n"),
 	HS("HTTPX 200\r\n"),
 	HSEOF,
@@ -270,20 +270,33 @@ static const struct hcase hcases[] = {
 { "bypass_long_token", 0, 0, GOLD_bypass_long_token, {
 	HC("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ / HTTP/1.1\r\n\r\n"),
 } },
-{ "pipeline_overflow", 0, 0, GOLD_pipeline_overflow, {
+/* 9 outstanding requests are remembered, with their metadata */
+{ "pipeline_nine", 0, 0, GOLD_pipeline_nine, {
 	HC("GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n"
 	   "GET /3 HTTP/1.1\r\n\r\nGET /4 HTTP/1.1\r\n\r\n"
 	   "GET /5 HTTP/1.1\r\n\r\nGET /6 HTTP/1.1\r\n\r\n"
-	   "GET /7 HTTP/1.1\r\n\r\nGET /8 HTTP/1.1\r\n\r\n"
-	   "GET /9 HTTP/1.1\r\n\r\n"),
+	   "GET /7 HTTP/1.1\r\n\r\nGET /8 HTTP/1.1\r\nHost: h8\r\n\r\n"
+	   "HEAD /9.exe HTTP/1.1\r\nHost: h9\r\n\r\n"),
+	HS("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1"
+	   "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2"
+	   "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n3"
+	   "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n4"
+	   "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n5"
+	   "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n6"
+	   "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n7"),
+	HC("GET /10.zip HTTP/1.1\r\nHost: h10\r\n\r\n"),
+	HS("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n8"
+	   "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n"
+	   "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nPK"),
 } },
-{ "pipeline_overflow_scan", 1, 0, GOLD_pipeline_overflow_scan, {
+{ "pipeline_nine_scan", 1, 0, GOLD_pipeline_nine_scan, {
 	HC("GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n"
 	   "GET /3 HTTP/1.1\r\n\r\nGET /4 HTTP/1.1\r\n\r\n"
 	   "GET /5 HTTP/1.1\r\n\r\nGET /6 HTTP/1.1\r\n\r\n"
 	   "GET /7 HTTP/1.1\r\n\r\nGET /8 HTTP/1.1\r\n\r\n"),
 	HS("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1"),
-	HC("GET /9 HTTP/1.1\r\n\r\nGET /10 HTTP/1.1\r\n\r\n"),
+	HC("GET /9 HTTP/1.1\r\n\r\nPOST /10 HTTP/1.1\r\n"
+	   "Content-Length: 3\r\n\r\nabc"),
 } },
 { "request_eof_in_body", 1, 0, GOLD_request_eof_in_body, {
 	HC("POST /p HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"),
@@ -432,9 +445,11 @@ static const struct hcase hcases[] = {
 	GET("/x"),
 	HS("HTTP/1.1 2x0 OK\r\n\r\n"),
 } },
-{ "hostile_status_http2", 0, 0, GOLD_hostile_status_http2, {
+/* curl frames it as HTTP/1.x */
+{ "status_http2", 0, 0, GOLD_status_http2, {
 	GET("/x"),
-	HS("HTTP/2.0 200 OK\r\n\r\n"),
+	HS("HTTP/2.0 200 OK\r\n\r\nbody"),
+	HSEOF,
 } },
 { "hostile_second_request_garbage", 0, 0,
 	GOLD_hostile_second_request_garbage, {
@@ -472,12 +487,89 @@ static const struct hcase hcases[] = {
 	GET("/b"),
 	HS("HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\n"
 	   "Transfer-Encoding: gzip, chunked\r\n\r\n1\r\ny\r\n0\r\n\r\n"),
-	GET("/c"),
-	HS("HTTP/1.1 200 OK\r\nContent-Encoding: a-very-long-coding-name, "
-	   "another-long-coding-name, x\r\nContent-Length: 1\r\n\r\nz"),
 	GET("/d"),
 	HS("HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n"
 	   "Content-Length: 1\r\n\r\nw"),
+	/* unknown codings go to the daemon as they are */
+	GET("/e"),
+	HS("HTTP/1.1 200 OK\r\nContent-Encoding: none, X-Custom\r\n"
+	   "Transfer-Encoding: foo\r\n\r\nv"),
+	HSEOF,
+} },
+/* codings the daemon would not see whole: no client undoes that many */
+{ "hostile_codings_overflow", 0, 0, GOLD_hostile_codings_overflow, {
+	GET("/c"),
+	HS("HTTP/1.1 200 OK\r\nContent-Encoding: a-very-long-coding-name, "
+	   "another-long-coding-name, x\r\nContent-Length: 1\r\n\r\nz"),
+} },
+{ "hostile_codings_overflow_te", 0, 0, GOLD_hostile_codings_overflow_te, {
+	GET("/c"),
+	HS("HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip, gzip, gzip, gzip,"
+	   " gzip, gzip, gzip\r\nTransfer-Encoding: gzip, gzip, chunked\r\n"
+	   "\r\n1\r\nz\r\n0\r\n\r\n"),
+} },
+/* status lines some client takes: framed as HTTP/1.x */
+{ "status_lower_case", 0, 0, GOLD_status_lower_case, {
+	GET("/a"),
+	HS("http/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	   "2\r\nab\r\n1\r\nc\r\n0\r\n\r\n"),
+	GET("/b"),
+	HS("HttP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nde"),
+} },
+{ "status_leading_space", 0, 0, GOLD_status_leading_space, {
+	GET("/a"),
+	HS(" HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	   "2\r\nab\r\n1\r\nc\r\n0\r\n\r\n"),
+	GET("/b"),
+	HS("\t \v\f          HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nd"),
+} },
+{ "status_lenient", 0, 0, GOLD_status_lenient, {
+	GET("/tab"),
+	HS("HTTP/1.1\t200\tOK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	   "1\r\na\r\n0\r\n\r\n"),
+	GET("/v110"),
+	HS("HTTP/1.10  200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	   "1\r\nb\r\n0\r\n\r\n"),
+	GET("/v2"),
+	HS("HTTP/2 200\r\nTransfer-Encoding: chunked\r\n\r\n"
+	   "1\r\nc\r\n0\r\n\r\n"),
+	GET("/200ok"),
+	HS("HTTP/1.1 200OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	   "1\r\nd\r\n0\r\n\r\n"),
+	GET("/v09"),
+	HS("HTTP/0.9 200 OK\r\nContent-Length: 1\r\n\r\ne"),
+} },
+{ "status_1xx_then_lower_case", 0, 0, GOLD_status_1xx_then_lower_case, {
+	GET("/a"),
+	HS("HTTP/1.1 102 Processing\r\nTransfer-Encoding: chunked\r\n"
+	   "Content-Encoding: deflate\r\n\r\n"
+	   "http/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	   "2\r\nab\r\n0\r\n\r\n"),
+	GET("/b"),
+	HS("HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+	   " HTTP/1.1 200 OK\r\n\r\nraw"),
+	HSEOF,
+} },
+{ "hostile_status_junk_before", 0, 0, GOLD_hostile_status_junk_before, {
+	GET("/x"),
+	HS("xyHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
+} },
+{ "hostile_status_no_slash", 0, 0, GOLD_hostile_status_no_slash, {
+	GET("/x"),
+	HS("HTTP 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
+} },
+{ "hostile_status_code_4_digits", 0, 0, GOLD_hostile_status_code_4_digits, {
+	GET("/x"),
+	HS("HTTP/1.1 2000 OK\r\n\r\n"),
+} },
+{ "hostile_status_no_version", 0, 0, GOLD_hostile_status_no_version, {
+	GET("/x"),
+	HS("HTTP/ 200 OK\r\n\r\n"),
+} },
+{ "http09_binary", 0, 0, GOLD_http09_binary, {
+	HC("GET /x\r\n"),
+	HS("\x00\x01<html>http://x"),
+	HSEOF,
 } },
 { "upload_host_encoding", 1, 0, GOLD_upload_host_encoding, {
 	HC("POST /up HTTP/1.1\r\nHost: Up.Example\r\n"
@@ -639,6 +731,16 @@ static void test_long_url(void **state)
 	http_check_replays(s, 2, 0, 0, log);
 	free(log);
 	free(req);
+
+	/* the name is the last segment, however long the ones before */
+	req = repeat("GET /", 'd', 200, "/evil.exe HTTP/1.1\r\n\r\n");
+	s[0].data = req;
+	s[0].len = strlen(req);
+	log = hreplay(s, 2, 0, 0, HMODE_WHOLE, 0);
+	assert_non_null(strstr(log, " name=evil.exe type= len=1\n"));
+	free(log);
+	http_check_replays(s, 2, 0, 0, NULL);
+	free(req);
 }
 
 /* Bodies larger than any run, and a huge number of 1-byte chunks. */
@@ -777,6 +879,78 @@ static void test_header_limit(void **state)
 	free(big);
 }
 
+/*
+ * Up to 255 outstanding requests are remembered; more are malformed, never
+ * passed unscanned.  Requests whose URLs do not fit are remembered without
+ * them.
+ */
+static void test_pipeline_limits(void **state)
+{
+	struct hstep s[3] = { { NFAV_SIDE_CLIENT, NULL, 0, 0 },
+			      { NFAV_SIDE_SERVER, NULL, 0, 0 } };
+	char *req, *resp, *log, want[600];
+	size_t i, o, r;
+	char url[320];
+
+	(void)state;
+	req = malloc(256 * 64);
+	resp = malloc(256 * 64);
+	assert_non_null(req);
+	assert_non_null(resp);
+	for (i = 1, o = 0, r = 0; i <= 255; i++) {
+		o += sprintf(req + o, "GET /%zu HTTP/1.1\r\n\r\n", i);
+		r += sprintf(resp + r,
+			     "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n%c",
+			     (int)('a' + i % 26));
+	}
+	s[0].data = req;
+	s[0].len = o;
+	s[1].data = resp;
+	s[1].len = r;
+	http_check_replays(s, 2, 0, 0, NULL);
+	log = hreplay(s, 2, 0, 0, HMODE_WHOLE, 0);
+	assert_null(strstr(log, " ST "));
+	assert_non_null(strstr(log, "S OB url=/255 name=255 type= len=1\n"));
+	free(log);
+	/* the 256th is one too many */
+	o += sprintf(req + o, "GET /256 HTTP/1.1\r\n\r\n");
+	s[0].len = o;
+	http_check_replays(s, 1, 0, 0, "C ST malformed\n");
+
+	/* long URLs: 15 kept whole, 11 more without their URLs */
+	free(req);
+	req = malloc(40 * 400);
+	assert_non_null(req);
+	memset(url, 'u', sizeof(url));
+	for (i = 1, o = 0, r = 0; i <= 26; i++) {
+		o += sprintf(req + o, "GET /%.300s/f%zu HTTP/1.1\r\n"
+			     "Host: h%zu\r\n\r\n", url, i, i);
+		r += sprintf(resp + r,
+			     "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n%c",
+			     (int)('a' + i % 26));
+	}
+	s[0].data = req;
+	s[0].len = o;
+	s[1].len = r;
+	http_check_replays(s, 2, 0, 0, NULL);
+	log = hreplay(s, 2, 0, 0, HMODE_WHOLE, 0);
+	assert_null(strstr(log, " ST "));
+	snprintf(want, sizeof(want),
+		 "S OB url=/%.254s name=f15 type= host=h15 len=1\n", url);
+	assert_non_null(strstr(log, want));
+	assert_non_null(strstr(log,
+			       "S OB url= name=f16 type= host=h16 len=1\n"));
+	assert_non_null(strstr(log,
+			       "S OB url= name=f26 type= host=h26 len=1\n"));
+	free(log);
+	/* then no room for a 27th */
+	o += sprintf(req + o, "GET /%.300s/f27 HTTP/1.1\r\n\r\n", url);
+	s[0].len = o;
+	http_check_replays(s, 1, 0, 0, "C ST malformed\n");
+	free(req);
+	free(resp);
+}
+
 /* Print the whole-run log of every case, for http_golden.h. */
 void http_dump(void)
 {
@@ -826,5 +1000,6 @@ size_t http_tests(struct CMUnitTest *t)
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_large_bodies);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_stopped);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_header_limit);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_pipeline_limits);
 	return n;
 }
