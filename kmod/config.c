@@ -76,7 +76,27 @@ struct nfav_config *nfav_config_default(void)
 			return NULL;
 		}
 	}
+	nfav_config_index(cfg);
 	return cfg;
+}
+
+/**
+ * nfav_config_index() - fill the per-packet port bitmap of @cfg
+ * @cfg: a configuration about to be published
+ */
+void nfav_config_index(struct nfav_config *cfg)
+{
+	unsigned int p, i;
+
+	bitmap_zero(cfg->ports, 65536);
+	for (p = NFAV_PROTO_HTTP; p <= NFAV_PROTO_MAX; p++) {
+		const struct nfav_proto_config *pc = &cfg->proto[p];
+
+		if (!pc->enabled)
+			continue;
+		for (i = 0; i < pc->nports; i++)
+			__set_bit(pc->ports[i], cfg->ports);
+	}
 }
 
 /**
@@ -105,6 +125,7 @@ int nfav_config_replace(struct nfav_net *nn, struct nfav_config *cfg)
 
 	lockdep_assert_held(&nn->config_lock);
 
+	nfav_config_index(cfg);
 	old = rcu_dereference_protected(nn->config,
 					lockdep_is_held(&nn->config_lock));
 	rcu_assign_pointer(nn->config, cfg);

@@ -11,8 +11,10 @@
 
 #include "nfav.h"
 
+static struct kmem_cache *nfav_flow_cache;
+static atomic_t nfav_flows_total = ATOMIC_INIT(0);
+
 #define NFAV_GC_INTERVAL	HZ
-#define NFAV_GC_BATCH		64
 #define NFAV_DEAD_LINGER	(60 * HZ)
 
 static const struct rhashtable_params nfav_flow_params = {
@@ -52,30 +54,98 @@ struct nfav_flow *nfav_flow_lookup(struct nfav_net *nn,
 	return flow;
 }
 
+/* Take a flow slot, within the namespace's and the global limit. */
+static bool nfav_flow_slot(struct nfav_net *nn, u32 max_flows)
+{
+	if (atomic_inc_return(&nn->nflows) > max_flows) {
+		atomic_dec(&nn->nflows);
+		return false;
+	}
+	if (atomic_inc_return(&nfav_flows_total) > nfav_max_flows_total) {
+		atomic_dec(&nfav_flows_total);
+		atomic_dec(&nn->nflows);
+		return false;
+	}
+	return true;
+}
+
+static void nfav_flow_slot_put(struct nfav_net *nn)
+{
+	atomic_dec(&nfav_flows_total);
+	atomic_dec(&nn->nflows);
+}
+
+/*
+ * The table is full: forget the oldest half-open flow.  It holds no packet
+ * (nothing is parsed before the server's SYN-ACK); if its connection opens
+ * after all, its payload is dropped as untracked.  A SYN flood thus evicts
+ * itself instead of locking everyone else out of scanning.
+ */
+static bool nfav_flow_evict_embryo(struct nfav_net *nn)
+{
+	struct nfav_flow *flow;
+
+	spin_lock_bh(&nn->embryo_lock);
+	flow = list_first_entry_or_null(&nn->embryos, struct nfav_flow,
+					embryo);
+	if (flow) {
+		list_del_init(&flow->embryo);
+		if (!refcount_inc_not_zero(&flow->refcnt))
+			flow = NULL;
+	}
+	spin_unlock_bh(&nn->embryo_lock);
+	if (!flow)
+		return false;
+	nfav_flow_teardown(flow, false);
+	nfav_flow_put(flow);
+	return true;
+}
+
+/**
+ * nfav_flow_established - the server answered: the flow is no longer
+ * half-open and cannot be evicted for a new one
+ * @flow: the flow, locked
+ */
+void nfav_flow_established(struct nfav_flow *flow)
+{
+	struct nfav_net *nn = flow->nn;
+
+	lockdep_assert_held(&flow->lock);
+	spin_lock(&nn->embryo_lock);
+	list_del_init(&flow->embryo);
+	spin_unlock(&nn->embryo_lock);
+}
+
 /**
  * nfav_flow_create - start tracking a connection
  * @nn: per-netns state
  * @ct: the connection's conntrack entry (a reference is taken)
  * @key: its key
  * @proto: the application protocol
+ * @bypass: create it in the bypass state, beyond the namespace's flow limit
+ *          (the flow table is full and out-of-resources permits)
+ *
+ * When the table is full the oldest half-open flow is evicted first.
  *
  * Return: the new (or concurrently created) flow with a reference for the
- * caller, ERR_PTR(-ENOSPC) when the flow limit is reached, or
- * ERR_PTR(-ENOMEM).
+ * caller, ERR_PTR(-ENOSPC) when a limit is reached, or ERR_PTR(-ENOMEM).
  */
 struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
-				   const struct nfav_flow_key *key, u8 proto)
+				   const struct nfav_flow_key *key, u8 proto,
+				   bool bypass)
 {
 	struct nfav_config *cfg = nfav_config_rcu(nn);
 	struct nfav_flow *flow, *old;
+	u32 limit = bypass ? U32_MAX : cfg->max_flows;
 
-	if (atomic_inc_return(&nn->nflows) > cfg->max_flows) {
-		atomic_dec(&nn->nflows);
-		return ERR_PTR(-ENOSPC);
+	if (!nfav_flow_slot(nn, limit)) {
+		if (bypass || !nfav_flow_evict_embryo(nn) ||
+		    !nfav_flow_slot(nn, limit))
+			return ERR_PTR(-ENOSPC);
 	}
-	flow = kzalloc(sizeof(*flow), GFP_ATOMIC);
+	flow = kmem_cache_zalloc(nfav_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!flow) {
-		atomic_dec(&nn->nflows);
+		nfav_flow_slot_put(nn);
 		return ERR_PTR(-ENOMEM);
 	}
 	memcpy(&flow->key, key, sizeof(*key));
@@ -83,9 +153,10 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 	spin_lock_init(&flow->lock);
 	flow->nn = nn;
 	flow->proto = proto;
-	flow->state = NFAV_FLOW_HANDSHAKE;
+	flow->state = bypass ? NFAV_FLOW_BYPASS : NFAV_FLOW_ACTIVE;
 	flow->created = jiffies;
 	flow->last_seen = flow->created;
+	INIT_LIST_HEAD(&flow->embryo);
 	nf_conntrack_get(&ct->ct_general);
 	flow->ct = ct;
 	nfav_stream_init(flow);
@@ -93,11 +164,17 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 
 	old = rhashtable_lookup_get_insert_fast(&nn->flows, &flow->node,
 						nfav_flow_params);
-	if (!old)
+	if (!old) {
+		if (!bypass) {
+			spin_lock_bh(&nn->embryo_lock);
+			list_add_tail(&flow->embryo, &nn->embryos);
+			spin_unlock_bh(&nn->embryo_lock);
+		}
 		return flow;
+	}
 
 	/* Lost a race with another CPU, or the table failed. */
-	atomic_dec(&nn->nflows);
+	nfav_flow_slot_put(nn);
 	refcount_set(&flow->refcnt, 1);
 	nfav_flow_put(flow);
 	if (IS_ERR(old))
@@ -113,7 +190,8 @@ static void nfav_flow_free_rcu(struct rcu_head *rcu)
 	struct nfav_net *nn = flow->nn;
 
 	nf_ct_put(flow->ct);
-	kfree(flow);
+	nfav_stream_free(flow);
+	kmem_cache_free(nfav_flow_cache, flow);
 	atomic_dec(&nn->live_flows);
 }
 
@@ -128,9 +206,12 @@ void nfav_flow_unlink(struct nfav_flow *flow)
 {
 	struct nfav_net *nn = flow->nn;
 
+	spin_lock_bh(&nn->embryo_lock);
+	list_del_init(&flow->embryo);
+	spin_unlock_bh(&nn->embryo_lock);
 	if (rhashtable_remove_fast(&nn->flows, &flow->node,
 				   nfav_flow_params) == 0) {
-		atomic_dec(&nn->nflows);
+		nfav_flow_slot_put(nn);
 		nfav_flow_put(flow);
 	}
 }
@@ -213,6 +294,8 @@ enum nfav_expiry {
 	NFAV_LIVE,
 	NFAV_FINISHED,		/* both FINs through, nothing held */
 	NFAV_IDLE,		/* no packet for flow-timeout seconds */
+	NFAV_GONE,		/* conntrack forgot the connection */
+	NFAV_UNCONFIGURED,	/* its port is no longer scanned */
 };
 
 /* Called with flow->lock. */
@@ -221,8 +304,24 @@ static enum nfav_expiry nfav_flow_expired(struct nfav_flow *flow,
 {
 	const struct nfav_flow_dir *c = &flow->dir[NFAV_SIDE_CLIENT];
 	const struct nfav_flow_dir *s = &flow->dir[NFAV_SIDE_SERVER];
+	bool scanned;
 
 	lockdep_assert_held(&flow->lock);
+	/*
+	 * A flow lives as long as its conntrack entry: a half-open one dies
+	 * with the SYN_SENT/SYN_RECV timeouts, a bypassed one with the
+	 * connection, whatever flow-timeout says.
+	 */
+	if (nf_ct_is_dying(flow->ct) || nf_ct_is_expired(flow->ct))
+		return NFAV_GONE;
+	rcu_read_lock();
+	scanned = test_bit(ntohs(flow->key.tuple.dst.u.tcp.port),
+			   nfav_config_rcu(flow->nn)->ports);
+	rcu_read_unlock();
+	if (!scanned)
+		return NFAV_UNCONFIGURED;
+	if (flow->state == NFAV_FLOW_BYPASS)
+		return NFAV_LIVE;
 	if (c->ra.fin && s->ra.fin && !c->ra.held && !s->ra.held &&
 	    !c->ra.ooo && !s->ra.ooo && list_empty(&c->objects) &&
 	    list_empty(&s->objects))
@@ -232,28 +331,27 @@ static enum nfav_expiry nfav_flow_expired(struct nfav_flow *flow,
 	     flow->state == NFAV_FLOW_CLOSING) &&
 	    time_after(jiffies, flow->last_seen + NFAV_DEAD_LINGER))
 		return NFAV_IDLE;
-	if (time_after(jiffies, flow->last_seen + timeout))
+	/* A verdict may legitimately take scan-timeout: wait for it. */
+	if (time_after(jiffies, flow->last_seen + timeout) &&
+	    list_empty(&c->objects) && list_empty(&s->objects))
 		return NFAV_IDLE;
 	return NFAV_LIVE;
 }
 
 /*
- * Take a reference on up to NFAV_GC_BATCH flows for which @pick returns true
- * (called with the flow locked) and store them in @victims.  Returns how many;
- * *@more is set when the batch filled up before the end of the table.
+ * Call @act (no lock held, a reference held, may sleep) on every flow for
+ * which @pick (called with the flow locked) returns true.  One pass over the
+ * table: the walk is paused, not restarted, around each @act.
  */
-static unsigned int nfav_flows_pick(struct nfav_net *nn,
-				    bool (*pick)(struct nfav_flow *flow,
-						 void *arg),
-				    void *arg, struct nfav_flow **victims,
-				    bool *more)
+static void nfav_flows_sweep(struct nfav_net *nn,
+			     bool (*pick)(struct nfav_flow *flow, void *arg),
+			     void (*act)(struct nfav_flow *flow, void *arg),
+			     void *arg)
 {
 	struct rhashtable_iter iter;
 	struct nfav_flow *flow;
-	unsigned int n = 0;
 	bool chosen;
 
-	*more = false;
 	rhashtable_walk_enter(&nn->flows, &iter);
 	rhashtable_walk_start(&iter);
 	while ((flow = rhashtable_walk_next(&iter))) {
@@ -264,15 +362,14 @@ static unsigned int nfav_flows_pick(struct nfav_net *nn,
 		spin_unlock_bh(&flow->lock);
 		if (!chosen || !refcount_inc_not_zero(&flow->refcnt))
 			continue;
-		victims[n++] = flow;
-		if (n == NFAV_GC_BATCH) {
-			*more = true;
-			break;
-		}
+		rhashtable_walk_stop(&iter);
+		act(flow, arg);
+		nfav_flow_put(flow);
+		cond_resched();
+		rhashtable_walk_start(&iter);
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
-	return n;
 }
 
 /*
@@ -280,19 +377,24 @@ static unsigned int nfav_flows_pick(struct nfav_net *nn,
  * is reset before it is forgotten: once out of the table its later packets
  * would pass unscanned.
  */
-static void nfav_flow_expire(struct nfav_flow *flow, unsigned long timeout)
+static void nfav_flow_expire(struct nfav_flow *flow, void *arg)
 {
+	unsigned long timeout = *(unsigned long *)arg;
+	enum nfav_expiry why;
 	struct nfav_pkts p;
 
 	nfav_pkts_init(&p);
 	spin_lock_bh(&flow->lock);
-	if (flow->state == NFAV_FLOW_ACTIVE &&
-	    nfav_flow_expired(flow, timeout) == NFAV_IDLE)
+	why = nfav_flow_expired(flow, timeout);
+	if (flow->state == NFAV_FLOW_ACTIVE && why == NFAV_IDLE)
 		nfav_flow_kill(flow, NFAV_SIDE_SERVER, NULL, &p);
 	spin_unlock_bh(&flow->lock);
 	nfav_pkts_flush(&p, true);
-	/* An idle flow's held packets are stale: drop them. */
-	nfav_flow_teardown(flow, false);
+	/*
+	 * An idle or dead flow's held packets are stale: drop them.  Those of
+	 * a port no longer scanned go on, unscanned, as configured.
+	 */
+	nfav_flow_teardown(flow, why == NFAV_UNCONFIGURED);
 }
 
 /* GC: pick expired flows; retry the resets of blocked ones meanwhile. */
@@ -318,23 +420,13 @@ static void nfav_gc_work(struct work_struct *work)
 {
 	struct nfav_net *nn = container_of(to_delayed_work(work),
 					   struct nfav_net, gc_work);
-	struct nfav_flow *victims[NFAV_GC_BATCH];
 	unsigned long timeout;
-	unsigned int n, i;
-	bool more;
 
 	rcu_read_lock();
 	timeout = nfav_config_rcu(nn)->flow_timeout * HZ;
 	rcu_read_unlock();
 
-	do {
-		n = nfav_flows_pick(nn, nfav_gc_pick, &timeout, victims, &more);
-		for (i = 0; i < n; i++) {
-			nfav_flow_expire(victims[i], timeout);
-			nfav_flow_put(victims[i]);
-		}
-		cond_resched();
-	} while (more);
+	nfav_flows_sweep(nn, nfav_gc_pick, nfav_flow_expire, &timeout);
 
 	if (!READ_ONCE(nn->dying))
 		queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
@@ -366,6 +458,17 @@ static bool nfav_flow_uses_dev(struct nfav_flow *flow, void *arg)
 	return found;
 }
 
+static void nfav_flow_kill_dev(struct nfav_flow *flow, void *arg)
+{
+	struct nfav_pkts p;
+
+	nfav_pkts_init(&p);
+	spin_lock_bh(&flow->lock);
+	nfav_flow_kill(flow, NFAV_SIDE_SERVER, NULL, &p);
+	spin_unlock_bh(&flow->lock);
+	nfav_pkts_flush(&p, true);
+}
+
 /**
  * nfav_flows_flush_dev - a device goes away: drop packets that use it
  * @nn: per-netns state
@@ -376,24 +479,7 @@ static bool nfav_flow_uses_dev(struct nfav_flow *flow, void *arg)
  */
 void nfav_flows_flush_dev(struct nfav_net *nn, struct net_device *dev)
 {
-	struct nfav_flow *victims[NFAV_GC_BATCH];
-	unsigned int n, i;
-	bool more;
-
-	do {
-		n = nfav_flows_pick(nn, nfav_flow_uses_dev, dev, victims,
-				    &more);
-		for (i = 0; i < n; i++) {
-			struct nfav_pkts p;
-
-			nfav_pkts_init(&p);
-			spin_lock_bh(&victims[i]->lock);
-			nfav_flow_kill(victims[i], NFAV_SIDE_SERVER, NULL, &p);
-			spin_unlock_bh(&victims[i]->lock);
-			nfav_pkts_flush(&p, true);
-			nfav_flow_put(victims[i]);
-		}
-	} while (more);
+	nfav_flows_sweep(nn, nfav_flow_uses_dev, nfav_flow_kill_dev, dev);
 }
 
 int nfav_flows_init(struct nfav_net *nn)
@@ -402,6 +488,8 @@ int nfav_flows_init(struct nfav_net *nn)
 
 	atomic_set(&nn->nflows, 0);
 	atomic_set(&nn->live_flows, 0);
+	spin_lock_init(&nn->embryo_lock);
+	INIT_LIST_HEAD(&nn->embryos);
 	ret = rhashtable_init(&nn->flows, &nfav_flow_params);
 	if (ret)
 		return ret;
@@ -423,23 +511,33 @@ static bool nfav_pick_all(struct nfav_flow *flow, void *arg)
  * namespace they are dropped.
  */
 
+static void nfav_flow_exit_one(struct nfav_flow *flow, void *arg)
+{
+	nfav_flow_teardown(flow, *(bool *)arg);
+}
+
 void nfav_flows_exit(struct nfav_net *nn)
 {
 	bool reinject = check_net(nn->net);
-	struct nfav_flow *victims[NFAV_GC_BATCH];
-	unsigned int n, i;
-	bool more;
 
 	WRITE_ONCE(nn->dying, true);
 	cancel_delayed_work_sync(&nn->gc_work);
 
 	do {
-		n = nfav_flows_pick(nn, nfav_pick_all, NULL, victims, &more);
-		for (i = 0; i < n; i++) {
-			nfav_flow_teardown(victims[i], reinject);
-			nfav_flow_put(victims[i]);
-		}
-	} while (n);
+		nfav_flows_sweep(nn, nfav_pick_all, nfav_flow_exit_one,
+				 &reinject);
+	} while (atomic_read(&nn->nflows));
 
 	rhashtable_destroy(&nn->flows);
+}
+
+int nfav_flow_cache_init(void)
+{
+	nfav_flow_cache = KMEM_CACHE(nfav_flow, 0);
+	return nfav_flow_cache ? 0 : -ENOMEM;
+}
+
+void nfav_flow_cache_exit(void)
+{
+	kmem_cache_destroy(nfav_flow_cache);
 }

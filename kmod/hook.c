@@ -10,7 +10,9 @@
 #include <linux/tcp.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/netfilter_bridge.h>
 #include <net/ipv6.h>
+#include <net/ip6_checksum.h>
 #include <net/tcp.h>
 #include <net/netfilter/nf_conntrack_core.h>
 
@@ -23,26 +25,53 @@
 
 static struct kmem_cache *nfav_held_cache;
 
-static void nfav_held_get_refs(struct nfav_held *h)
+/*
+ * Before a packet is kept past the hook, take what nf_queue takes: a
+ * reference on its route (a forwarded skb's dst is only valid under RCU),
+ * on its devices and socket, and on the bridge ports under br_netfilter.
+ * Returns false if the route is already going away (drop the packet).
+ */
+static bool nfav_held_get_refs(struct nfav_held *h)
 {
+	struct sk_buff *skb = h->skb;
+
+	if (!skb_dst_force(skb))
+		return false;
 	dev_hold(h->state.in);
 	dev_hold(h->state.out);
 	if (h->state.sk)
 		sock_hold(h->state.sk);
+	h->physin = NULL;
+	h->physout = NULL;
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	if (nf_bridge_info_exists(skb)) {
+		h->physin = nf_bridge_get_physindev(skb, h->state.net);
+		h->physout = nf_bridge_get_physoutdev(skb);
+		dev_hold(h->physin);
+		dev_hold(h->physout);
+	}
+#endif
+	return true;
 }
 
 static void nfav_held_put_refs(struct nfav_held *h)
 {
 	dev_put(h->state.in);
 	dev_put(h->state.out);
+	dev_put(h->physin);
+	dev_put(h->physout);
 	if (h->state.sk)
 		sock_put(h->state.sk);
 }
 
-/* Free the wrapper, not the packet. */
+/* Free the wrapper, not the packet; the memory it pinned is uncharged. */
 void nfav_held_free(struct nfav_held *h)
 {
+	struct nfav_net *nn = nfav_pernet(h->state.net);
+
 	nfav_held_put_refs(h);
+	atomic64_sub(h->truesize, &nn->held_truesize);
+	nfav_mem_uncharge(h->truesize);
 	kmem_cache_free(nfav_held_cache, h);
 }
 
@@ -186,60 +215,190 @@ static const struct nfav_reasm_ops nfav_reasm_ops = {
 	.copy = nfav_reasm_copy,
 };
 
-/* The handshake: learn initial sequence numbers, MSS and windows. */
-static void nfav_flow_syn(struct nfav_flow *flow, enum nfav_side side,
-			  struct sk_buff *skb, int thoff,
-			  const struct tcphdr *th)
+/* What the hook learnt of a TCP segment. */
+struct nfav_tcp {
+	struct tcphdr th;	/* a copy */
+	int thoff;		/* TCP header offset */
+	u32 plen;		/* payload bytes */
+};
+
+/* Parse the TCP header of @skb; false if it is not a usable TCP segment. */
+static bool nfav_tcp_parse(struct sk_buff *skb, u8 pf, struct nfav_tcp *t)
+{
+	const struct tcphdr *th;
+
+	t->thoff = nfav_tcp_offset(skb, pf);
+	if (t->thoff < 0)
+		return false;
+	th = skb_header_pointer(skb, t->thoff, sizeof(t->th), &t->th);
+	if (!th || th->doff < 5 || t->thoff + th->doff * 4 > skb->len)
+		return false;
+	if (th != &t->th)
+		memcpy(&t->th, th, sizeof(t->th));
+	t->plen = skb->len - t->thoff - th->doff * 4;
+	return true;
+}
+
+/*
+ * Remove the payload of a SYN (TCP Fast Open data).  The receiver then
+ * acknowledges only the SYN and the client sends the data again once the
+ * connection is open, where it is parsed as the start of the stream like any
+ * other: SYN data never reaches the receiver unparsed, and never twice with
+ * different content.
+ */
+static int nfav_syn_strip(struct sk_buff *skb, u8 pf, const struct nfav_tcp *t)
+{
+	unsigned int hlen = t->thoff + t->th.doff * 4;
+	struct tcphdr *th;
+
+	if (skb_ensure_writable(skb, hlen) || pskb_trim(skb, hlen))
+		return -ENOMEM;
+	th = (struct tcphdr *)(skb->data + t->thoff);
+	th->check = 0;
+	if (pf == NFPROTO_IPV4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = htons(skb->len - skb_network_offset(skb));
+		ip_send_check(iph);
+		th->check = tcp_v4_check(hlen - t->thoff, iph->saddr,
+					 iph->daddr,
+					 csum_partial(th, hlen - t->thoff, 0));
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->payload_len = htons(skb->len - skb_network_offset(skb) -
+					  sizeof(*ip6h));
+		th->check = tcp_v6_check(hlen - t->thoff, &ip6h->saddr,
+					 &ip6h->daddr,
+					 csum_partial(th, hlen - t->thoff, 0));
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+/*
+ * Urgent data: the receiver's stack takes the byte at the urgent pointer out
+ * of the stream (unless SO_OOBINLINE), so what it reads would differ from
+ * what was scanned.  Clear URG on segments of a scanned stream: the byte is
+ * then delivered in line, exactly as it was parsed.
+ */
+static int nfav_urg_clear(struct sk_buff *skb, struct nfav_tcp *t)
+{
+	struct tcphdr *th;
+	__be32 old_flags;
+
+	if (skb_ensure_writable(skb, t->thoff + sizeof(*th)))
+		return -ENOMEM;
+	th = (struct tcphdr *)(skb->data + t->thoff);
+	old_flags = tcp_flag_word(th);
+	th->urg = 0;
+	inet_proto_csum_replace4(&th->check, skb, old_flags,
+				 tcp_flag_word(th), false);
+	inet_proto_csum_replace2(&th->check, skb, th->urg_ptr, 0, false);
+	th->urg_ptr = 0;
+	t->th.urg = 0;
+	t->th.urg_ptr = 0;
+	return 0;
+}
+
+enum nfav_syn_res {
+	NFAV_SYN_DONE,		/* handled: no payload to process */
+	NFAV_SYN_DROP,		/* a SYN the connection cannot carry */
+};
+
+/*
+ * A SYN or SYN-ACK: learn the initial sequence number, MSS and window of its
+ * sender.  Each side has one ISN: a SYN from a side whose ISN is known is a
+ * retransmission only at that ISN; any other (a forged mid-stream SYN-ACK)
+ * is dropped.  Only the client's SYN may carry data (TCP Fast Open); it is
+ * stripped (nfav_syn_strip()).  Both sides may open (simultaneous open).
+ */
+static enum nfav_syn_res nfav_flow_syn(struct nfav_flow *flow,
+				       enum nfav_side side,
+				       struct sk_buff *skb, u8 pf,
+				       const struct nfav_tcp *t)
 {
 	struct nfav_flow_dir *d = &flow->dir[side];
-	u16 mss = nfav_parse_mss(skb, thoff, th);
+	u16 mss = nfav_parse_mss(skb, t->thoff, &t->th);
+	u32 seq = ntohl(t->th.seq);
 
-	if (d->isn_known)
-		return;
-	if (side == NFAV_SIDE_SERVER && !th->ack)
-		return;		/* simultaneous open: not tracked */
-	nfav_reasm_init(&d->ra, ntohl(th->seq) + 1, NFAV_OOO_MAX_BYTES,
-			NFAV_OOO_MAX_SEGS);
-	d->released = d->ra.next_seq;
-	d->isn_known = true;
-	/* The MSS this end announces limits what the other end sends. */
-	flow->dir[!side].mss = mss ? mss : 536;
-	flow->dir[!side].peer_window = ntohs(th->window);
-	if (side == NFAV_SIDE_SERVER &&
-	    flow->dir[NFAV_SIDE_CLIENT].isn_known)
-		flow->state = NFAV_FLOW_ACTIVE;
+	if (d->isn_known) {
+		if (seq != d->isn)
+			return NFAV_SYN_DROP;
+	} else {
+		if (t->plen && side != NFAV_SIDE_CLIENT)
+			return NFAV_SYN_DROP;
+		nfav_reasm_init(&d->ra, seq + 1, NFAV_OOO_MAX_BYTES,
+				NFAV_OOO_MAX_SEGS);
+		d->isn = seq;
+		d->released = d->ra.next_seq;
+		d->isn_known = true;
+		/* The MSS this end announces limits what the other end sends. */
+		flow->dir[!side].mss = mss ? mss : 536;
+		flow->dir[!side].peer_window = ntohs(t->th.window);
+		if (side == NFAV_SIDE_SERVER)
+			nfav_flow_established(flow);
+	}
+	if (t->plen && nfav_syn_strip(skb, pf, t))
+		return NFAV_SYN_DROP;
+	return NFAV_SYN_DONE;
+}
+
+static void nfav_evasion(struct nfav_flow *flow, const char *what)
+{
+	nfav_count(flow->nn, flow->proto, NFAV_C_EVASIONS);
+	if (net_ratelimit()) {
+		char desc[96];
+
+		nfav_flow_str(flow, desc, sizeof(desc));
+		pr_warn("nfav: %s on %s, flow blocked\n", what, desc);
+	}
+	nfav_nl_event(flow->nn, flow, NULL, NFAV_EVENT_EVASION, 0, 0);
+}
+
+/*
+ * The global held-memory budget is exhausted.  An object being received in
+ * this direction takes the out-of-resources fallback (permit: its held
+ * segments go now; block: the flow is reset).  Otherwise the segment is
+ * dropped and will be sent again.  Returns true to drop the segment.
+ */
+static bool nfav_flow_out_of_mem(struct nfav_flow *flow, enum nfav_side side,
+				 struct nfav_pkts *p)
+{
+	struct nfav_flow_dir *d = &flow->dir[side];
+
+	if (!d->cur)
+		return true;
+	nfav_object_out_of_resources(d->cur);
+	nfav_objects_settle(flow, p);
+	if (flow->state == NFAV_FLOW_ACTIVE)
+		nfav_stream_release(flow, side, p);
+	return false;
 }
 
 /* Process one segment of a tracked flow.  Returns the netfilter verdict. */
 static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 				     struct sk_buff *skb,
 				     const struct nf_hook_state *state,
-				     enum ip_conntrack_dir ctdir)
+				     enum ip_conntrack_dir ctdir,
+				     struct nfav_tcp *t)
 {
 	enum nfav_side side = ctdir == IP_CT_DIR_ORIGINAL ?
 			      NFAV_SIDE_CLIENT : NFAV_SIDE_SERVER;
 	struct nfav_net *nn = flow->nn;
 	struct nfav_flow_dir *d = &flow->dir[side];
 	unsigned int verdict = NF_ACCEPT;
-	struct tcphdr _th;
-	const struct tcphdr *th;
+	const struct tcphdr *th = &t->th;
 	struct nfav_held *h;
 	struct nfav_pkts p;
-	u32 skip, plen;
-	int thoff, res;
+	u32 skip, plen = t->plen, truesize;
+	int res;
 
-	thoff = nfav_tcp_offset(skb, state->pf);
-	if (thoff < 0)
-		return NF_ACCEPT;
-	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
-	if (!th || th->doff < 5 || thoff + th->doff * 4 > skb->len)
-		return NF_ACCEPT;
-	plen = skb->len - thoff - th->doff * 4;
 	/*
 	 * The receiver drops a corrupt segment; acting on it would put us out
 	 * of step with what the receiver sees (an insertion).
 	 */
-	if (nf_checksum(skb, state->hook, thoff, IPPROTO_TCP, state->pf))
+	if (nf_checksum(skb, state->hook, t->thoff, IPPROTO_TCP, state->pf))
 		return NF_DROP;
 
 	nfav_pkts_init(&p);
@@ -257,17 +416,19 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	}
 
 	if (th->syn) {
-		if (plen) {
-			/* TCP Fast Open data: not ours to reassemble. */
-			flow->state = NFAV_FLOW_BYPASS;
-			nfav_count(nn, flow->proto, NFAV_C_BYPASSED);
-			goto out_unlock;
+		if (nfav_flow_syn(flow, side, skb, state->pf, t) ==
+		    NFAV_SYN_DROP) {
+			nfav_evasion(flow, "SYN out of place");
+			verdict = NF_DROP;
 		}
-		nfav_flow_syn(flow, side, skb, thoff, th);
 		goto out_unlock;
 	}
-	if (!d->isn_known || flow->state == NFAV_FLOW_HANDSHAKE)
+	if (!d->isn_known) {
+		/* No SYN seen from this side: its bytes cannot be placed. */
+		if (plen || th->fin)
+			verdict = NF_DROP;
 		goto out_unlock;
+	}
 
 	/* What this end can receive limits what the other end may hold. */
 	flow->dir[!side].peer_window = (u32)ntohs(th->window) <<
@@ -293,8 +454,34 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	if (!plen && !th->fin)
 		goto out_unlock;	/* a bare ACK */
 
+	if (unlikely(th->urg) && nfav_urg_clear(skb, t)) {
+		verdict = NF_DROP;
+		goto out_unlock;
+	}
+	if (plen && unlikely(nfav_stream_prepare(flow))) {
+		nfav_count(nn, flow->proto, NFAV_C_OOO_DROPS);
+		verdict = NF_DROP;	/* no memory: the sender retransmits */
+		goto out_unlock;
+	}
+
+	truesize = skb->truesize;
+	if (unlikely(!nfav_mem_charge(truesize))) {
+		if (nfav_flow_out_of_mem(flow, side, &p)) {
+			nfav_count(nn, flow->proto, NFAV_C_OOO_DROPS);
+			verdict = NF_DROP;
+			goto out_unlock;
+		}
+		if (flow->state != NFAV_FLOW_ACTIVE) {
+			verdict = flow->state == NFAV_FLOW_BYPASS ?
+				  NF_ACCEPT : NF_DROP;
+			goto out_unlock;
+		}
+		/* The object passes: this segment is not held. */
+		truesize = 0;
+	}
 	h = kmem_cache_alloc(nfav_held_cache, GFP_ATOMIC);
 	if (unlikely(!h)) {
+		nfav_mem_uncharge(truesize);
 		verdict = NF_DROP;	/* the sender retransmits */
 		goto out_unlock;
 	}
@@ -304,10 +491,17 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	h->seg.fin = th->fin;
 	h->skb = skb;
 	h->state = *state;
-	h->data_off = thoff + th->doff * 4;
+	h->data_off = t->thoff + th->doff * 4;
 	h->where = NFAV_H_NONE;
+	h->truesize = truesize;
 	INIT_LIST_HEAD(&h->node);
-	nfav_held_get_refs(h);
+	if (unlikely(!nfav_held_get_refs(h))) {
+		nfav_mem_uncharge(truesize);
+		kmem_cache_free(nfav_held_cache, h);
+		verdict = NF_DROP;
+		goto out_unlock;
+	}
+	atomic64_add(truesize, &nn->held_truesize);
 
 	res = nfav_reasm_add(&d->ra, &h->seg, &skip, &nfav_reasm_ops, NULL);
 	switch (res) {
@@ -335,15 +529,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	case NFAV_RA_CONFLICT:
 	default:
 		nfav_held_free(h);
-		nfav_count(nn, flow->proto, NFAV_C_EVASIONS);
-		if (net_ratelimit()) {
-			char desc[96];
-
-			nfav_flow_str(flow, desc, sizeof(desc));
-			pr_warn("nfav: conflicting retransmission on %s, flow blocked\n",
-				desc);
-		}
-		nfav_nl_event(nn, flow, NULL, NFAV_EVENT_EVASION, 0, 0);
+		nfav_evasion(flow, "conflicting retransmission");
 		nfav_flow_kill(flow, side, NULL, &p);
 		verdict = NF_DROP;
 		goto out_unlock;
@@ -384,44 +570,112 @@ out_unlock:
 	return verdict;
 }
 
-/* A connection's first SYN (no ACK), as conntrack's NEW state can also be
- * a connection picked up in the middle.
+/*
+ * A TCP segment of a scanned port that nfav cannot follow: no conntrack
+ * entry (invalid or untracked), or a connection not seen from its SYN (it
+ * was open before nfav was loaded or the port configured, or its flow was
+ * forgotten).  Its payload would reach the receiver unscanned: drop it.
+ * Segments without payload (ACKs, resets, FINs) pass.
  */
-static bool nfav_is_syn(struct sk_buff *skb, u8 pf)
+static unsigned int nfav_untracked(struct nfav_net *nn, u8 proto,
+				   const struct nfav_tcp *t)
 {
-	const struct tcphdr *th;
-	struct tcphdr _th;
-	int thoff;
+	if (!t->plen)
+		return NF_ACCEPT;
+	nfav_count(nn, proto, NFAV_C_UNTRACKED);
+	net_info_ratelimited("nfav: dropped payload of an untracked connection on port %u/%u\n",
+			     ntohs(t->th.source), ntohs(t->th.dest));
+	return NF_DROP;
+}
 
-	thoff = nfav_tcp_offset(skb, pf);
-	if (thoff < 0)
-		return false;
-	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
-	return th && th->syn && !th->ack && !th->rst && !th->fin;
+/* Does the first-SYN rule let @t start tracking a connection? */
+static bool nfav_is_first_syn(const struct nfav_tcp *t)
+{
+	return t->th.syn && !t->th.ack && !t->th.rst && !t->th.fin;
+}
+
+/* A new connection: track it unless the table is full. */
+static struct nfav_flow *nfav_flow_start(struct nfav_net *nn, u8 proto,
+					 struct nf_conn *ct,
+					 const struct nfav_flow_key *key,
+					 struct sk_buff *skb, u8 pf,
+					 const struct nfav_tcp *t)
+{
+	struct nfav_config *cfg;
+	struct nfav_flow *flow;
+	u8 action;
+
+	flow = nfav_flow_create(nn, ct, key, proto, false);
+	if (!IS_ERR(flow)) {
+		spin_lock_bh(&flow->lock);
+		if (!flow->family)
+			nfav_flow_init_addrs(flow, skb, &t->th, pf);
+		spin_unlock_bh(&flow->lock);
+		nfav_count(nn, proto, NFAV_C_FLOWS);
+		return flow;
+	}
+
+	cfg = nfav_config_rcu(nn);
+	action = cfg->proto[proto].fallback[NFAV_REASON_OUT_OF_RESOURCES];
+	nfav_count(nn, proto, NFAV_C_FLOW_LIMIT);
+	atomic64_inc(&nn->stats[proto].fallback[NFAV_REASON_OUT_OF_RESOURCES][action]);
+	if (action == NFAV_ACTION_BLOCK) {
+		net_info_ratelimited("nfav: flow table full, refusing a connection\n");
+		return ERR_PTR(-ENOSPC);
+	}
+	if (action == NFAV_ACTION_LOG_PERMIT)
+		net_info_ratelimited("nfav: flow table full, passing a connection unscanned\n");
+	/*
+	 * Remember the connection as bypassed (beyond the namespace's limit,
+	 * within the global one), or its payload would be dropped as
+	 * untracked.
+	 */
+	flow = nfav_flow_create(nn, ct, key, proto, true);
+	return IS_ERR(flow) ? ERR_PTR(-ENOSPC) : flow;
 }
 
 static unsigned int nfav_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	struct nfav_net *nn = nfav_pernet(state->net);
+	struct nfav_config *cfg = nfav_config_rcu(nn);
 	enum ip_conntrack_info ctinfo;
 	struct nfav_flow_key key;
 	struct nfav_flow *flow;
+	struct nfav_tcp t;
 	struct nf_conn *ct;
 	unsigned int verdict;
+	u16 port;
 	u8 proto;
 
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || nf_ct_protonum(ct) != IPPROTO_TCP ||
-	    ctinfo == IP_CT_RELATED || ctinfo == IP_CT_RELATED_REPLY)
+	if (unlikely(!ct)) {
+		/* Invalid or untracked: only the ports tell. */
+		if (!nfav_tcp_parse(skb, state->pf, &t))
+			return NF_ACCEPT;
+		port = ntohs(t.th.dest);
+		if (!test_bit(port, cfg->ports)) {
+			port = ntohs(t.th.source);
+			if (!test_bit(port, cfg->ports))
+				return NF_ACCEPT;
+		}
+		return nfav_untracked(nn, nfav_proto_for_port(cfg, port), &t);
+	}
+	if (nf_ct_protonum(ct) != IPPROTO_TCP)
 		return NF_ACCEPT;
+	port = ntohs(ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u.tcp.port);
+	if (!test_bit(port, cfg->ports))
+		return NF_ACCEPT;
+	if (ctinfo == IP_CT_RELATED || ctinfo == IP_CT_RELATED_REPLY)
+		return NF_ACCEPT;
+	if (!nfav_tcp_parse(skb, state->pf, &t))
+		return NF_ACCEPT;
+	proto = nfav_proto_for_port(cfg, port);
 
-	proto = nfav_proto_for_port(nfav_config_rcu(nn),
-		ntohs(ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u.tcp.port));
 	nfav_flow_key_init(&key, ct);
 	flow = nfav_flow_lookup(nn, &key);
 	if (flow && unlikely(flow->ct != ct) && ctinfo == IP_CT_NEW &&
-	    nfav_is_syn(skb, state->pf)) {
+	    nfav_is_first_syn(&t)) {
 		/*
 		 * The same addresses and ports, but a new connection (the
 		 * old conntrack entry is gone): forget the old flow, which
@@ -432,45 +686,17 @@ static unsigned int nfav_hook(void *priv, struct sk_buff *skb,
 		flow = NULL;
 	}
 	if (!flow) {
-		struct tcphdr _th;
-		const struct tcphdr *th;
-		int thoff;
-
 		/* Only connections seen from their first SYN are tracked. */
-		if (!proto || CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL)
-			return NF_ACCEPT;
-		thoff = nfav_tcp_offset(skb, state->pf);
-		if (thoff < 0)
-			return NF_ACCEPT;
-		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
-		if (!th || !th->syn || th->ack || th->rst || th->fin)
-			return NF_ACCEPT;
-
-		flow = nfav_flow_create(nn, ct, &key, proto);
-		if (IS_ERR(flow)) {
-			struct nfav_config *cfg = nfav_config_rcu(nn);
-			u8 action = cfg->proto[proto].fallback
-					[NFAV_REASON_OUT_OF_RESOURCES];
-
-			nfav_count(nn, proto, NFAV_C_FLOW_LIMIT);
-			atomic64_inc(&nn->stats[proto].fallback
-				     [NFAV_REASON_OUT_OF_RESOURCES][action]);
-			if (action == NFAV_ACTION_BLOCK) {
-				net_info_ratelimited("nfav: flow table full, refusing a connection\n");
-				return NF_DROP;
-			}
-			if (action == NFAV_ACTION_LOG_PERMIT)
-				net_info_ratelimited("nfav: flow table full, passing a connection unscanned\n");
-			return NF_ACCEPT;
-		}
-		spin_lock_bh(&flow->lock);
-		if (!flow->family)
-			nfav_flow_init_addrs(flow, skb, th, state->pf);
-		spin_unlock_bh(&flow->lock);
-		nfav_count(nn, proto, NFAV_C_FLOWS);
+		if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL ||
+		    !nfav_is_first_syn(&t))
+			return nfav_untracked(nn, proto, &t);
+		flow = nfav_flow_start(nn, proto, ct, &key, skb, state->pf,
+				       &t);
+		if (IS_ERR(flow))
+			return NF_DROP;
 	}
 
-	verdict = nfav_flow_packet(flow, skb, state, CTINFO2DIR(ctinfo));
+	verdict = nfav_flow_packet(flow, skb, state, CTINFO2DIR(ctinfo), &t);
 	nfav_flow_put(flow);
 	return verdict;
 }

@@ -9,15 +9,95 @@
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <linux/netlink.h>
 
 #include "nfav.h"
 
 static unsigned int nfav_net_id __read_mostly;
 bool nfav_unloading __read_mostly;
 
+/*
+ * Limits over all network namespaces together, so that namespaces (which any
+ * user may create where user namespaces are allowed) do not multiply them.
+ */
+unsigned int nfav_max_flows_total __read_mostly = 131072;
+module_param_named(max_flows_total, nfav_max_flows_total, uint, 0644);
+MODULE_PARM_DESC(max_flows_total, "Flows tracked in all namespaces together (default 131072)");
+
+static unsigned int nfav_max_held_mb __read_mostly = 256;
+module_param_named(max_held_mb, nfav_max_held_mb, uint, 0644);
+MODULE_PARM_DESC(max_held_mb, "MiB of packet memory (skb truesize) held in all namespaces together (default 256)");
+
+/*
+ * By default only CAP_NET_ADMIN in the initial user namespace configures
+ * nfav, registers a daemon or sends verdicts, and only namespaces owned by
+ * the initial user namespace are scanned.  userns_admin=1 extends both to
+ * namespaces owned by other user namespaces (containers that run their own
+ * nfavd).
+ */
+static bool nfav_userns_admin __read_mostly;
+module_param_named(userns_admin, nfav_userns_admin, bool, 0444);
+MODULE_PARM_DESC(userns_admin, "Let CAP_NET_ADMIN of a namespace's own user namespace administer and scan it (default off)");
+
+static atomic_long_t nfav_held_mem = ATOMIC_LONG_INIT(0);
+
+/**
+ * nfav_mem_charge - account @truesize bytes of held packets, globally
+ * @truesize: skb truesize
+ *
+ * Return: false (nothing charged) if that would exceed max_held_mb.
+ */
+bool nfav_mem_charge(u32 truesize)
+{
+	long limit = (long)READ_ONCE(nfav_max_held_mb) << 20;
+
+	if (atomic_long_add_return(truesize, &nfav_held_mem) > limit) {
+		atomic_long_sub(truesize, &nfav_held_mem);
+		return false;
+	}
+	return true;
+}
+
+void nfav_mem_uncharge(u32 truesize)
+{
+	atomic_long_sub(truesize, &nfav_held_mem);
+}
+
+/**
+ * nfav_net_admin - may the sender of @skb administer nfav in @net?
+ * @net: the namespace the request is for
+ * @skb: the request
+ */
+bool nfav_net_admin(const struct net *net, struct sk_buff *skb)
+{
+	if (netlink_capable(skb, CAP_NET_ADMIN))
+		return true;
+	return READ_ONCE(nfav_userns_admin) &&
+	       netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN);
+}
+
+static bool nfav_net_scanned(const struct net *net)
+{
+	return net->user_ns == &init_user_ns || READ_ONCE(nfav_userns_admin);
+}
+
 struct nfav_net *nfav_pernet(const struct net *net)
 {
 	return net_generic(net, nfav_net_id);
+}
+
+/*
+ * Unloading: the daemon channel's workers must be finished before the
+ * family they send on is unregistered (nfav_unloading stops new work).
+ */
+static void nfav_scan_quiesce(void)
+{
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		cancel_delayed_work_sync(&nfav_pernet(net)->tx_work);
+	up_read(&net_rwsem);
 }
 
 static int __net_init nfav_net_init(struct net *net)
@@ -44,6 +124,8 @@ static int __net_init nfav_net_init(struct net *net)
 	ret = nfav_flows_init(nn);
 	if (ret)
 		goto err_flows;
+	if (!nfav_net_scanned(net))
+		return 0;
 	ret = nfav_hooks_register(net);
 	if (ret)
 		goto err_hooks;
@@ -120,6 +202,9 @@ static int __init nfav_init(void)
 	ret = nfav_hook_init();
 	if (ret)
 		goto err_hook;
+	ret = nfav_flow_cache_init();
+	if (ret)
+		goto err_flow_cache;
 	ret = register_pernet_subsys(&nfav_net_ops);
 	if (ret)
 		goto err_pernet;
@@ -137,6 +222,8 @@ err_netlink:
 err_notifier:
 	unregister_pernet_subsys(&nfav_net_ops);
 err_pernet:
+	nfav_flow_cache_exit();
+err_flow_cache:
 	nfav_hook_exit();
 err_hook:
 	return ret;
@@ -147,10 +234,12 @@ static void __exit nfav_exit(void)
 	/* The family goes first: nothing may be sent with its old id. */
 	WRITE_ONCE(nfav_unloading, true);
 	synchronize_net();
+	nfav_scan_quiesce();
 	nfav_netlink_exit();
 	unregister_netdevice_notifier(&nfav_netdev_notifier);
 	unregister_pernet_subsys(&nfav_net_ops);
 	rcu_barrier();
+	nfav_flow_cache_exit();
 	nfav_hook_exit();
 	pr_info("nfav unloaded\n");
 }

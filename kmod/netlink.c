@@ -19,6 +19,8 @@
 
 #include "nfav.h"
 
+#define NFAV_EPERM_MSG	"needs CAP_NET_ADMIN in the initial user namespace (see the userns_admin module parameter)"
+
 enum nfav_mcgrp_index {
 	NFAV_GRP_EVENTS,
 };
@@ -780,6 +782,11 @@ static int nfav_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct nfav_config *cfg, *old;
 	int err;
 
+	if (!nfav_net_admin(genl_info_net(info), skb)) {
+		NL_SET_ERR_MSG(info->extack, NFAV_EPERM_MSG);
+		return -EPERM;
+	}
+
 	mutex_lock(&nn->config_lock);
 	old = rcu_dereference_protected(nn->config,
 					lockdep_is_held(&nn->config_lock));
@@ -825,7 +832,7 @@ static int nfav_put_stats(struct sk_buff *skb, const struct nfav_stats *st)
 	unsigned int i, r, a;
 
 	BUILD_BUG_ON(NFAV_S_FLOWS + NFAV_C_SKIPPED != NFAV_S_FALLBACKS);
-	BUILD_BUG_ON(NFAV_C_SKIPPED + 1 != __NFAV_C_MAX);
+	BUILD_BUG_ON(NFAV_C_UNTRACKED + 1 != __NFAV_C_MAX);
 
 	nest = nla_nest_start(skb, NFAV_P_STATS);
 	if (!nest)
@@ -835,7 +842,10 @@ static int nfav_put_stats(struct sk_buff *skb, const struct nfav_stats *st)
 				      atomic64_read(&st->c[i]), NFAV_S_PAD))
 			goto cancel;
 	if (nla_put_u64_64bit(skb, NFAV_S_SKIPPED,
-			      atomic64_read(&st->c[NFAV_C_SKIPPED]), NFAV_S_PAD))
+			      atomic64_read(&st->c[NFAV_C_SKIPPED]), NFAV_S_PAD) ||
+	    nla_put_u64_64bit(skb, NFAV_S_UNTRACKED,
+			      atomic64_read(&st->c[NFAV_C_UNTRACKED]),
+			      NFAV_S_PAD))
 		goto cancel;
 
 	fbs = nla_nest_start(skb, NFAV_S_FALLBACKS);
@@ -905,6 +915,11 @@ static int nfav_nl_clear_stats(struct sk_buff *skb, struct genl_info *info)
 	struct nfav_net *nn = nfav_pernet(genl_info_net(info));
 	unsigned int p, i, r, a;
 
+	if (!nfav_net_admin(genl_info_net(info), skb)) {
+		NL_SET_ERR_MSG(info->extack, NFAV_EPERM_MSG);
+		return -EPERM;
+	}
+
 	for (p = 0; p < ARRAY_SIZE(nn->stats); p++) {
 		struct nfav_stats *st = &nn->stats[p];
 
@@ -946,6 +961,9 @@ static void nfav_flow_snap(struct nfav_flow *flow, struct nfav_flow_snap *s)
 	s->proto = flow->proto;
 	s->family = flow->family;
 	s->state = flow->state;
+	if (s->state == NFAV_FLOW_ACTIVE &&
+	    !flow->dir[NFAV_SIDE_SERVER].isn_known)
+		s->state = NFAV_FLOW_HANDSHAKE;
 	s->held = 0;
 	s->pending = 0;
 	for (side = 0; side < ARRAY_SIZE(flow->dir); side++) {
@@ -1006,6 +1024,9 @@ static int nfav_nl_get_flows(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long pos = cb->args[0];
 	int err;
 
+	if (!nfav_net_admin(sock_net(skb->sk), cb->skb))
+		return -EPERM;
+
 	if (cb->args[1])
 		return 0;
 
@@ -1029,6 +1050,11 @@ static int nfav_nl_register(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	struct nfav_daemon d = {};
 	int err;
+
+	if (!nfav_net_admin(genl_info_net(info), skb)) {
+		NL_SET_ERR_MSG(info->extack, NFAV_EPERM_MSG);
+		return -EPERM;
+	}
 
 	if (GENL_REQ_ATTR_CHECK(info, NFAV_A_DAEMON_PID))
 		return -EINVAL;
@@ -1055,6 +1081,11 @@ static int nfav_nl_unregister(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfav_net *nn = nfav_pernet(genl_info_net(info));
 
+	if (!nfav_net_admin(genl_info_net(info), skb)) {
+		NL_SET_ERR_MSG(info->extack, NFAV_EPERM_MSG);
+		return -EPERM;
+	}
+
 	return nfav_daemon_unregister(nn, info->snd_portid);
 }
 
@@ -1068,6 +1099,11 @@ static int nfav_nl_verdict(struct sk_buff *skb, struct genl_info *info)
 	const char *virus = "";
 	bool daemon;
 	int err;
+
+	if (!nfav_net_admin(genl_info_net(info), skb)) {
+		NL_SET_ERR_MSG(info->extack, NFAV_EPERM_MSG);
+		return -EPERM;
+	}
 
 	if (GENL_REQ_ATTR_CHECK(info, NFAV_A_OBJECT_ID) ||
 	    GENL_REQ_ATTR_CHECK(info, NFAV_A_VERDICT))
@@ -1099,15 +1135,19 @@ static int nfav_nl_verdict(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * Privilege model: reading status, configuration and counters needs no
+ * privilege.  Everything else needs CAP_NET_ADMIN in the namespace's user
+ * namespace (GENL_UNS_ADMIN_PERM) and, unless the module was loaded with
+ * userns_admin=1, in the initial user namespace too (nfav_net_admin()).
+ */
 static const struct genl_small_ops nfav_genl_ops[] = {
 	{
 		.cmd = NFAV_CMD_GET_STATUS,
 		.doit = nfav_nl_get_status,
-		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = NFAV_CMD_GET_CONFIG,
 		.doit = nfav_nl_get_config,
-		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = NFAV_CMD_SET_CONFIG,
 		.doit = nfav_nl_set_config,
@@ -1115,7 +1155,6 @@ static const struct genl_small_ops nfav_genl_ops[] = {
 	}, {
 		.cmd = NFAV_CMD_GET_STATS,
 		.doit = nfav_nl_get_stats,
-		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = NFAV_CMD_CLEAR_STATS,
 		.doit = nfav_nl_clear_stats,

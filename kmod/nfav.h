@@ -40,6 +40,12 @@
 #define NFAV_DEF_HEADER_LIMIT	(64 * 1024)	/* bytes */
 #define NFAV_OOO_MAX_BYTES	(256 * 1024)
 #define NFAV_OOO_MAX_SEGS	64
+/*
+ * Held segments per direction: past either bound the oldest go (trickling),
+ * as past the byte budget.  1-byte segments cannot pin thousands of skbs.
+ */
+#define NFAV_HOLD_MAX_SEGS	512
+#define NFAV_HOLD_TRUESIZE_MULT	4	/* x hold-limit, in skb truesize */
 
 /* Counters, per protocol.  Same order as NFAV_S_FLOWS.. in the uapi. */
 enum nfav_counter {
@@ -54,6 +60,7 @@ enum nfav_counter {
 	NFAV_C_OOO_DROPS,
 	NFAV_C_FLOW_LIMIT,
 	NFAV_C_SKIPPED,		/* NFAV_S_SKIPPED, after NFAV_S_FALLBACKS */
+	NFAV_C_UNTRACKED,	/* NFAV_S_UNTRACKED */
 	__NFAV_C_MAX
 };
 
@@ -96,6 +103,8 @@ struct nfav_config {
 	u32 mem_limit;				/* KiB */
 	u32 max_requests;
 	struct nfav_proto_config proto[__NFAV_PROTO_MAX];
+	/* Server ports of the enabled protocols: the per-packet check. */
+	DECLARE_BITMAP(ports, 65536);
 };
 
 struct nfav_daemon {
@@ -118,6 +127,8 @@ struct nfav_net {
 
 	struct rhashtable flows;
 	atomic_t nflows;
+	spinlock_t embryo_lock;
+	struct list_head embryos;		/* half-open flows, oldest first */
 	struct delayed_work gc_work;
 
 	struct xarray objects;			/* id -> struct nfav_object */
@@ -126,6 +137,7 @@ struct nfav_net {
 	atomic_t live_objects;			/* allocated, not yet freed */
 	atomic_t live_flows;			/* allocated, not yet freed */
 	atomic64_t held_bytes;
+	atomic64_t held_truesize;		/* of every stolen skb */
 
 	spinlock_t daemon_lock;
 	struct nfav_daemon daemon;		/* under daemon_lock */
@@ -150,7 +162,10 @@ struct nfav_held {
 	struct list_head node;		/* on a struct nfav_pkts list */
 	struct sk_buff *skb;
 	struct nf_hook_state state;	/* device references held */
+	struct net_device *physin;	/* bridge ports, references held */
+	struct net_device *physout;
 	u32 data_off;			/* TCP payload offset in skb */
+	u32 truesize;			/* charged to the global budget */
 	u8 where;			/* enum nfav_held_where */
 };
 
@@ -173,6 +188,8 @@ struct nfav_pkts {
 
 struct nfav_flow_dir {
 	struct nfav_reasm ra;
+	u32 isn;			/* initial sequence number */
+	u32 held_truesize;		/* skb truesize on ra.held */
 	bool isn_known;
 	bool in_msg;			/* a message is being parsed... */
 	bool msg_has_object;
@@ -210,7 +227,8 @@ struct nfav_flow {
 	u64 objects_seen;
 	struct nfav_flow_dir dir[2];	/* enum nfav_side */
 	struct timer_list stall_timer;	/* holds a reference when armed */
-	struct nfav_http http;
+	struct list_head embryo;	/* on nfav_net.embryos while half-open */
+	void *pstate;			/* parser state, allocated on first data */
 };
 
 enum nfav_object_state {
@@ -261,13 +279,34 @@ static inline u32 nfav_rcv_nxt(const struct nfav_flow_dir *d)
 	return d->ra.held ? d->ra.held->seq : d->ra.next_seq;
 }
 
+/* protos.c: one entry per application protocol. */
+struct nfav_proto_desc {
+	const char *name;
+	size_t state_size;		/* parser state, per flow */
+	void (*init)(void *st, const struct nfav_proto_config *pc);
+	enum nfav_parse_status (*parse)(void *st, enum nfav_side side,
+					const u8 *data, u32 len,
+					const struct nfav_proto_ops *ops,
+					void *ctx);
+	enum nfav_parse_status (*eof)(void *st, enum nfav_side side,
+				      const struct nfav_proto_ops *ops,
+				      void *ctx);
+};
+
+const struct nfav_proto_desc *nfav_proto_get(u8 proto);
+
 /* main.c */
 struct nfav_net *nfav_pernet(const struct net *net);
 extern bool nfav_unloading;	/* no more messages to userspace */
+extern unsigned int nfav_max_flows_total;
+bool nfav_mem_charge(u32 truesize);
+void nfav_mem_uncharge(u32 truesize);
+bool nfav_net_admin(const struct net *net, struct sk_buff *skb);
 
 /* config.c */
 struct nfav_config *nfav_config_default(void);
 int nfav_config_replace(struct nfav_net *nn, struct nfav_config *cfg);
+void nfav_config_index(struct nfav_config *cfg);
 bool nfav_port_match(const struct nfav_proto_config *pc, u16 port);
 u8 nfav_proto_for_port(const struct nfav_config *cfg, u16 port);
 bool nfav_object_skipped(const struct nfav_proto_config *pc,
@@ -284,7 +323,11 @@ void nfav_flows_exit(struct nfav_net *nn);
 struct nfav_flow *nfav_flow_lookup(struct nfav_net *nn,
 				   const struct nfav_flow_key *key);
 struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
-				   const struct nfav_flow_key *key, u8 proto);
+				   const struct nfav_flow_key *key, u8 proto,
+				   bool bypass);
+void nfav_flow_established(struct nfav_flow *flow);
+int nfav_flow_cache_init(void);
+void nfav_flow_cache_exit(void);
 void nfav_flow_put(struct nfav_flow *flow);
 void nfav_flow_unlink(struct nfav_flow *flow);
 void nfav_flow_key_init(struct nfav_flow_key *key, const struct nf_conn *ct);
@@ -307,6 +350,8 @@ void nfav_hook_exit(void);
 
 /* stream.c: the parser glue and the hold policy, under flow->lock. */
 void nfav_stream_init(struct nfav_flow *flow);
+int nfav_stream_prepare(struct nfav_flow *flow);
+void nfav_stream_free(struct nfav_flow *flow);
 void nfav_stream_stop(struct nfav_flow *flow);
 void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 			 bool retrans, struct nfav_pkts *p);
@@ -329,6 +374,7 @@ void nfav_object_data(struct nfav_object *obj, const u8 *data, u32 len,
 void nfav_object_end(struct nfav_object *obj);
 void nfav_object_put(struct nfav_object *obj);
 void nfav_objects_settle(struct nfav_flow *flow, struct nfav_pkts *p);
+void nfav_object_out_of_resources(struct nfav_object *obj);
 void nfav_flow_abort_objects(struct nfav_flow *flow);
 void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 		   struct nfav_object *obj, struct nfav_pkts *p);

@@ -285,6 +285,17 @@ static void nfav_object_fallback(struct nfav_object *obj, u8 reason)
 		flow->dir[obj->side].cur = NULL;
 }
 
+/**
+ * nfav_object_out_of_resources - no memory to hold @obj's bytes
+ * @obj: an undecided object, its flow locked
+ *
+ * The out-of-resources fallback decides; the caller settles the flow.
+ */
+void nfav_object_out_of_resources(struct nfav_object *obj)
+{
+	nfav_object_fallback(obj, NFAV_REASON_OUT_OF_RESOURCES);
+}
+
 static void nfav_object_timeout(struct timer_list *t)
 {
 	struct nfav_object *obj = from_timer(obj, t, timer);

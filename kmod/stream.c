@@ -191,15 +191,43 @@ static void nfav_stall_timeout(struct timer_list *t)
 
 void nfav_stream_init(struct nfav_flow *flow)
 {
-	u32 header_limit;
-
 	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_CLIENT].objects);
 	INIT_LIST_HEAD(&flow->dir[NFAV_SIDE_SERVER].objects);
 	timer_setup(&flow->stall_timer, nfav_stall_timeout, 0);
+}
+
+/**
+ * nfav_stream_prepare - make sure the parser state exists
+ * @flow: the flow, locked
+ *
+ * The parser state is allocated when the first payload byte arrives, not on
+ * the SYN: a half-open or idle flow costs only struct nfav_flow.
+ *
+ * Return: 0, or -ENOMEM (the caller drops the segment; it is sent again).
+ */
+int nfav_stream_prepare(struct nfav_flow *flow)
+{
+	const struct nfav_proto_desc *pd = nfav_proto_get(flow->proto);
+	void *st;
+
+	lockdep_assert_held(&flow->lock);
+	if (flow->pstate || !pd)
+		return 0;
+	st = kzalloc(pd->state_size, GFP_ATOMIC | __GFP_NOWARN);
+	if (!st)
+		return -ENOMEM;
 	rcu_read_lock();
-	header_limit = nfav_config_rcu(flow->nn)->proto[flow->proto].header_limit;
+	pd->init(st, &nfav_config_rcu(flow->nn)->proto[flow->proto]);
 	rcu_read_unlock();
-	nfav_http_init(&flow->http, true, header_limit);
+	flow->pstate = st;
+	return 0;
+}
+
+/* The parser will not run again on @flow: free its state. */
+void nfav_stream_free(struct nfav_flow *flow)
+{
+	kfree(flow->pstate);
+	flow->pstate = NULL;
 }
 
 /* The flow stops being parsed: the stall timer must not run any more. */
@@ -285,6 +313,7 @@ static void nfav_stream_hold(struct nfav_flow *flow, struct nfav_flow_dir *d,
 {
 	nfav_reasm_hold(&d->ra, &h->seg);
 	h->where = NFAV_H_REASM;
+	d->held_truesize += h->truesize;
 	atomic64_add(h->seg.len, &flow->nn->held_bytes);
 }
 
@@ -296,6 +325,7 @@ static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	struct nfav_held *h = container_of(seg, struct nfav_held, seg);
 
 	atomic64_sub(seg->len, &flow->nn->held_bytes);
+	d->held_truesize -= h->truesize;
 	h->where = where;
 	list_add_tail(&h->node, to);
 }
@@ -309,17 +339,20 @@ static enum nfav_parse_status nfav_stream_feed(struct nfav_flow *flow,
 	struct nfav_parse_ctx ctx = { .flow = flow, .pkts = p };
 	struct nfav_flow_dir *d = &flow->dir[side];
 	enum nfav_parse_status st = NFAV_PARSE_OK;
+	const struct nfav_proto_desc *pd = nfav_proto_get(flow->proto);
 	struct skb_seq_state seq;
 	unsigned int consumed = 0, n;
 	const u8 *data;
 
+	if (unlikely(!pd || !flow->pstate))
+		return NFAV_PARSE_BYPASS;	/* nfav_stream_prepare() failed */
 	if (skip < h->seg.len) {
 		skb_prepare_seq_read(h->skb, h->data_off + skip,
 				     h->data_off + h->seg.len, &seq);
 		while ((n = skb_seq_read(consumed, &data, &seq)) != 0) {
 			d->base_seq = h->seg.seq + skip + consumed;
-			st = nfav_http_parse(&flow->http, side, data, n,
-					     &nfav_stream_ops, &ctx);
+			st = pd->parse(flow->pstate, side, data, n,
+				       &nfav_stream_ops, &ctx);
 			consumed += n;
 			if (st != NFAV_PARSE_OK) {
 				skb_abort_seq_read(&seq);
@@ -329,7 +362,7 @@ static enum nfav_parse_status nfav_stream_feed(struct nfav_flow *flow,
 	}
 	if (st == NFAV_PARSE_OK && h->seg.fin) {
 		d->base_seq = h->seg.seq + h->seg.len;
-		st = nfav_http_eof(&flow->http, side, &nfav_stream_ops, &ctx);
+		st = pd->eof(flow->pstate, side, &nfav_stream_ops, &ctx);
 	}
 	return st;
 }
@@ -365,7 +398,7 @@ static void nfav_stream_malformed(struct nfav_flow *flow, enum nfav_side side,
 
 			nfav_flow_str(flow, desc, sizeof(desc));
 			pr_info("nfav: malformed %s from the %s on %s, %s\n",
-				"HTTP", side == NFAV_SIDE_SERVER ? "server" :
+				nfav_proto_get(flow->proto)->name, side == NFAV_SIDE_SERVER ? "server" :
 				"client", desc, action == NFAV_ACTION_BLOCK ?
 				"blocked" : "passed unscanned");
 		}
@@ -494,19 +527,22 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 	struct nfav_config *cfg;
 	struct nfav_object *obj;
 	struct nfav_seg *seg;
-	u32 soft, hard, allowed, reserve;
+	u32 soft, hard, allowed, reserve, truesize_max;
 
 	lockdep_assert_held(&flow->lock);
 	if (flow->state == NFAV_FLOW_BLOCKED)
 		return;
 
 	if (flow->bypass_after && nfav_flow_idle(flow)) {
-		/* The rest of the connection is not ours to scan. */
+		/*
+		 * The rest of the connection is not ours to scan: everything
+		 * it owns goes, out-of-order segments too (in sequence order;
+		 * the receiver sorts them), and the parser state is freed.
+		 */
 		flow->state = NFAV_FLOW_BYPASS;
-		for (int i = 0; i < 2; i++)
-			while ((seg = nfav_reasm_pop_held(&flow->dir[i].ra)))
-				nfav_stream_unhold(flow, &flow->dir[i], seg,
-						   &p->pass, NFAV_H_PASS);
+		nfav_stream_stop(flow);
+		nfav_stream_collect(flow, &p->pass, NFAV_H_PASS);
+		nfav_stream_free(flow);
 		return;
 	}
 
@@ -522,13 +558,16 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 	cfg = nfav_config_rcu(flow->nn);
 	allowed = cfg->hold_limit;
 	rcu_read_unlock();
+	truesize_max = NFAV_HOLD_TRUESIZE_MULT * allowed;
 	reserve = 2 * d->mss;
 	if (d->peer_window < reserve || d->trickle)
 		allowed = 0;
 	else
 		allowed = min(allowed, d->peer_window - reserve);
 
-	while (d->ra.held_bytes > allowed && d->ra.held &&
+	while ((d->ra.held_bytes > allowed ||
+		d->ra.held_count > NFAV_HOLD_MAX_SEGS ||
+		d->held_truesize > truesize_max) && d->ra.held &&
 	       d->ra.held != d->ra.held_last &&
 	       !nfav_seq_after(nfav_seg_end(d->ra.held), hard)) {
 		seg = nfav_reasm_pop_held(&d->ra);

@@ -118,7 +118,13 @@ enum nfav_reasm_res nfav_reasm_add(struct nfav_reasm *r, struct nfav_seg *seg,
 
 	/* every copy we own of these bytes must agree */
 	old_end = nfav_seq_before(end, r->next_seq) ? end : r->next_seq;
-	for (o = r->held; o; o = o->next) {
+	/*
+	 * Held bytes all precede next_seq: a segment at or after it (the
+	 * common, in-order case) cannot overlap them, so the walk is skipped
+	 * and the work per in-order segment is bounded by the ooo list.
+	 */
+	for (o = nfav_seq_before(seq, r->next_seq) ? r->held : NULL; o;
+	     o = o->next) {
 		if (!ra_check(ops, ctx, seg, o))
 			return NFAV_RA_CONFLICT;
 		if (nfav_seq_before(seq, r->next_seq) &&

@@ -312,6 +312,10 @@ enum nfav_stat_attr {
 	NFAV_S_FLOW_LIMIT,	/* flows not tracked: flow table full */
 	NFAV_S_FALLBACKS,	/* nest: reason -> nest: action -> u64 */
 	NFAV_S_SKIPPED,		/* objects not scanned by configuration */
+	NFAV_S_UNTRACKED,	/* segments dropped: payload of a connection
+				 * not followed (no conntrack entry, not seen
+				 * from its SYN)
+				 */
 	__NFAV_S_MAX
 };
 #define NFAV_S_MAX (__NFAV_S_MAX - 1)
