@@ -202,6 +202,9 @@ struct nfav_flow_dir {
 	u32 trickle_upto;		/* ...for objects begun before this */
 	struct list_head objects;	/* struct nfav_object, stream order */
 	struct nfav_object *cur;	/* object receiving data, if any */
+	/* One past the newest content byte of cur: the tail never released. */
+	u32 content_end;
+	bool content_seen;
 };
 
 struct nfav_flow {

@@ -35,6 +35,8 @@
 struct nfav_parse_ctx {
 	struct nfav_flow *flow;
 	struct nfav_pkts *pkts;
+	const u8 *run;			/* the run being parsed... */
+	u32 run_len;			/* ...and its length */
 };
 
 /*
@@ -87,6 +89,7 @@ static int nfav_cb_obj_begin(void *ctx, enum nfav_side side,
 		d->msg_start = d->base_seq;
 	}
 	d->msg_has_object = true;
+	d->content_seen = false;
 	obj = nfav_object_begin(pc->flow, side, meta, pc->pkts);
 	d->cur = obj && obj->decision == NFAV_DECIDE_NONE ? obj : NULL;
 	return d->cur ? 0 : 1;
@@ -96,10 +99,18 @@ static void nfav_cb_obj_data(void *ctx, enum nfav_side side, const u8 *data,
 			     u32 len)
 {
 	struct nfav_parse_ctx *pc = ctx;
-	struct nfav_object *obj = pc->flow->dir[side].cur;
+	struct nfav_flow_dir *d = &pc->flow->dir[side];
+	struct nfav_object *obj = d->cur;
+	u32 end = pc->run_len;
 
-	if (obj)
-		nfav_object_data(obj, data, len, pc->pkts);
+	if (!obj)
+		return;
+	/* Where the content ends on the wire (decoded data: the run's end). */
+	if (data >= pc->run && data + len <= pc->run + pc->run_len)
+		end = data + len - pc->run;
+	d->content_end = d->base_seq + end;
+	d->content_seen = true;
+	nfav_object_data(obj, data, len, pc->pkts);
 }
 
 static void nfav_cb_obj_end(void *ctx, enum nfav_side side, u32 off)
@@ -288,6 +299,14 @@ void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 	 */
 	if (!d->cur && !(d->in_msg && !d->msg_has_object))
 		return;
+	/*
+	 * A sender that is not limited by its windows can go on sending: a
+	 * retransmission of a small held amount is its timer, not a stall.
+	 * Letting data go then would hand over a small object whole.
+	 */
+	if (retrans && !d->trickle &&
+	    d->ra.held_bytes < NFAV_STALL_MIN_SEGS * d->mss)
+		return;
 	nfav_trickle_start(d);
 	nfav_stream_release(flow, side, p);
 	if (!retrans)
@@ -351,6 +370,8 @@ static enum nfav_parse_status nfav_stream_feed(struct nfav_flow *flow,
 				     h->data_off + h->seg.len, &seq);
 		while ((n = skb_seq_read(consumed, &data, &seq)) != 0) {
 			d->base_seq = h->seg.seq + skip + consumed;
+			ctx.run = data;
+			ctx.run_len = n;
 			st = pd->parse(flow->pstate, side, data, n,
 				       &nfav_stream_ops, &ctx);
 			consumed += n;
@@ -510,6 +531,14 @@ static void nfav_stream_limits(struct nfav_flow *flow, struct nfav_flow_dir *d,
 		    nfav_seq_before(obj->end_seq - 1, hd))
 			hd = obj->end_seq - 1;
 	}
+	/*
+	 * The object being received keeps its newest content byte held, not
+	 * only its last wire byte (a chunk terminator, a FIN): trickling must
+	 * never hand over all of its content.
+	 */
+	if (d->cur && d->cur->decision == NFAV_DECIDE_NONE &&
+	    d->content_seen && nfav_seq_before(d->content_end - 1, hd))
+		hd = d->content_end - 1;
 	*soft = s;
 	*hard = hd;
 }

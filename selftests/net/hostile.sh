@@ -176,6 +176,18 @@ result "a connection open before its port was scanned cannot carry EICAR" $? \
 	"received $(fsize "$SCRATCH/out/pickup") bytes" "$(cat "$SCRATCH/out/pickup.err")"
 nfavctl set http ports 80,$RAWPORT,$OOBPORT
 
+# ---- 11. a server that pauses before the end of a small object does not
+# make nfav hand the object over (its retransmissions are not a stall), and
+# the tail kept back is content, not the chunk terminator or the FIN
+for v in "chunked=1" "eof=1"; do
+	s0=$(stats_json)
+	fetch "http://$SRV4/eicar.com?$v&stall=4&stall_at=68&nodelay=1" "$SCRATCH/out/pause"
+	s1=$(stats_json)
+	! grep -q 'EICAR-STANDARD' "$SCRATCH/out/pause" && [ "$(delta "$s0" "$s1" infected)" -ge 1 ]
+	result "server pauses after the last content byte ($v): EICAR never reaches the client" $? \
+		"$(page_diag "$SCRATCH/out/pause")"
+done
+
 # ---- 12. unprivileged users: read yes, configure no
 timeout_of() { jget "$(config_json)" protocols http scan_timeout; }
 if command -v unshare >/dev/null && command -v setpriv >/dev/null; then

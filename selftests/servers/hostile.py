@@ -27,6 +27,15 @@
       One connection, two HTTP/1.1 GETs: the second once SYNC-DIR/go exists
       (SYNC-DIR/first-done is created after the first answer).  Everything
       the second request received is written to OUT.
+  hostile.py holdsrv ADDR PORT
+      Accepts connections and keeps them open, silent, until killed.
+  hostile.py holdcli HOST PORT N READY
+      Opens N connections to HOST PORT, creates READY, keeps them open until
+      killed.
+  hostile.py synflood PREFIX DST PORT N
+      N SYNs to DST PORT from spoofed addresses PREFIX.3 to PREFIX.250 (hosts
+      that do not exist) and distinct ports: half-open connections that never
+      complete.
   hostile.py upgradecli HOST PORT OUT
       Sends an Upgrade request, writes everything received until the
       connection closes (or 10 s of silence) to OUT.
@@ -333,8 +342,47 @@ def upgradecli(host, port, out):
     open(out, "wb").write(got)
 
 
+def holdsrv(addr, port):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, int(port)))
+    ls.listen(65535)
+    keep = []
+    while True:
+        keep.append(ls.accept()[0])
+
+
+def holdcli(host, port, n, ready):
+    keep = []
+    for _ in range(int(n)):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.settimeout(20)
+        s.connect((host, int(port)))
+        keep.append(s)
+    open(ready, "w").close()
+    while True:
+        time.sleep(60)
+
+
+def synflood(prefix, dst, port, n):
+    tx = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    dsta = socket.inet_aton(dst)
+    for i in range(int(n)):
+        src = socket.inet_aton("%s.%d" % (prefix, 3 + i % 248))
+        sport = 1024 + i // 248
+        tcp = struct.pack("!HHIIBBHHH", sport, int(port), random.randrange(1 << 32),
+                          0, 5 << 4, SYN, 65535, 0, 0)
+        pseudo = src + dsta + struct.pack("!BBH", 0, 6, len(tcp))
+        tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, i & 0xFFFF, 0x4000, 64, 6,
+                         0, src, dsta)
+        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+        tx.sendto(ip + tcp, (dst, 0))
+
+
 def main():
-    cmds = {"rawsrv": rawsrv, "oobsrv": oobsrv, "simsrv": simsrv,
+    cmds = {"holdsrv": holdsrv, "holdcli": holdcli, "synflood": synflood,
+            "rawsrv": rawsrv, "oobsrv": oobsrv, "simsrv": simsrv,
             "simcli": simcli, "keepalive": keepalive,
             "upgradecli": upgradecli}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
