@@ -75,45 +75,89 @@ static void nfav_flow_slot_put(struct nfav_net *nn)
 	atomic_dec(&nn->nflows);
 }
 
-/*
- * The table is full: forget the oldest half-open flow.  It holds no packet
- * (nothing is parsed before the server's SYN-ACK); if its connection opens
- * after all, its payload is dropped as untracked.  A SYN flood thus evicts
- * itself instead of locking everyone else out of scanning.
- */
-static bool nfav_flow_evict_embryo(struct nfav_net *nn)
-{
-	struct nfav_flow *flow;
+/* Flows looked at per eviction attempt, and the idle time that allows it. */
+#define NFAV_EVICT_SCAN		16
+#define NFAV_EVICT_IDLE		(10 * HZ)
 
-	spin_lock_bh(&nn->embryo_lock);
-	flow = list_first_entry_or_null(&nn->embryos, struct nfav_flow,
-					embryo);
-	if (flow) {
-		list_del_init(&flow->embryo);
-		if (!refcount_inc_not_zero(&flow->refcnt))
-			flow = NULL;
-	}
-	spin_unlock_bh(&nn->embryo_lock);
-	if (!flow)
+/* May @flow make room for a new connection? */
+static bool nfav_flow_evictable(const struct nfav_flow *flow)
+{
+	const struct nfav_flow_dir *c = &flow->dir[NFAV_SIDE_CLIENT];
+	const struct nfav_flow_dir *s = &flow->dir[NFAV_SIDE_SERVER];
+
+	lockdep_assert_held(&flow->lock);
+	if (flow->embryonic)
+		return true;
+	if (time_before(jiffies, flow->last_seen + NFAV_EVICT_IDLE))
 		return false;
-	nfav_flow_teardown(flow, false);
-	nfav_flow_put(flow);
+	switch (flow->state) {
+	case NFAV_FLOW_BLOCKED:
+	case NFAV_FLOW_CLOSING:
+		return true;
+	case NFAV_FLOW_ACTIVE:
+		return !c->ra.held && !s->ra.held && !c->ra.ooo && !s->ra.ooo &&
+		       list_empty(&c->objects) && list_empty(&s->objects);
+	default:
+		/* Bypassed: forgetting it would cut the connection. */
+		return false;
+	}
+}
+
+/*
+ * The table is full: make room by forgetting a half-open flow (a SYN flood
+ * thus evicts itself instead of locking everyone else out of scanning) or
+ * one idle for NFAV_EVICT_IDLE with nothing held or pending, which is reset
+ * first (its later payload would be dropped as untracked).  The oldest
+ * NFAV_EVICT_SCAN flows of the namespace's list are looked at, the busy ones
+ * rotated to its end, so each attempt costs a bounded amount of work.
+ */
+static bool nfav_flow_evict(struct nfav_net *nn)
+{
+	struct nfav_flow *flow, *victim = NULL;
+	struct nfav_pkts p;
+	unsigned int n;
+	bool ok;
+
+	spin_lock_bh(&nn->lru_lock);
+	for (n = 0; n < NFAV_EVICT_SCAN; n++) {
+		flow = list_first_entry_or_null(&nn->lru, struct nfav_flow,
+						lru);
+		if (!flow)
+			break;
+		list_move_tail(&flow->lru, &nn->lru);
+		spin_lock(&flow->lock);
+		ok = nfav_flow_evictable(flow);
+		spin_unlock(&flow->lock);
+		if (ok && refcount_inc_not_zero(&flow->refcnt)) {
+			list_del_init(&flow->lru);
+			victim = flow;
+			break;
+		}
+	}
+	spin_unlock_bh(&nn->lru_lock);
+	if (!victim)
+		return false;
+
+	nfav_pkts_init(&p);
+	spin_lock_bh(&victim->lock);
+	if (!victim->embryonic && victim->state == NFAV_FLOW_ACTIVE)
+		nfav_flow_kill(victim, NFAV_SIDE_SERVER, NULL, &p);
+	spin_unlock_bh(&victim->lock);
+	nfav_pkts_flush(&p, true);
+	nfav_flow_teardown(victim, false);
+	nfav_flow_put(victim);
 	return true;
 }
 
 /**
- * nfav_flow_established - the server answered: the flow is no longer
- * half-open and cannot be evicted for a new one
+ * nfav_flow_established - the client acknowledged the server's SYN: the
+ * flow is no longer half-open
  * @flow: the flow, locked
  */
 void nfav_flow_established(struct nfav_flow *flow)
 {
-	struct nfav_net *nn = flow->nn;
-
 	lockdep_assert_held(&flow->lock);
-	spin_lock(&nn->embryo_lock);
-	list_del_init(&flow->embryo);
-	spin_unlock(&nn->embryo_lock);
+	flow->embryonic = false;
 }
 
 /**
@@ -139,7 +183,7 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 	u32 limit = bypass ? U32_MAX : cfg->max_flows;
 
 	if (!nfav_flow_slot(nn, limit)) {
-		if (bypass || !nfav_flow_evict_embryo(nn) ||
+		if (bypass || !nfav_flow_evict(nn) ||
 		    !nfav_flow_slot(nn, limit))
 			return ERR_PTR(-ENOSPC);
 	}
@@ -156,7 +200,8 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 	flow->state = bypass ? NFAV_FLOW_BYPASS : NFAV_FLOW_ACTIVE;
 	flow->created = jiffies;
 	flow->last_seen = flow->created;
-	INIT_LIST_HEAD(&flow->embryo);
+	flow->embryonic = !bypass;
+	INIT_LIST_HEAD(&flow->lru);
 	nf_conntrack_get(&ct->ct_general);
 	flow->ct = ct;
 	nfav_stream_init(flow);
@@ -165,11 +210,9 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 	old = rhashtable_lookup_get_insert_fast(&nn->flows, &flow->node,
 						nfav_flow_params);
 	if (!old) {
-		if (!bypass) {
-			spin_lock_bh(&nn->embryo_lock);
-			list_add_tail(&flow->embryo, &nn->embryos);
-			spin_unlock_bh(&nn->embryo_lock);
-		}
+		spin_lock_bh(&nn->lru_lock);
+		list_add_tail(&flow->lru, &nn->lru);
+		spin_unlock_bh(&nn->lru_lock);
 		return flow;
 	}
 
@@ -206,9 +249,9 @@ void nfav_flow_unlink(struct nfav_flow *flow)
 {
 	struct nfav_net *nn = flow->nn;
 
-	spin_lock_bh(&nn->embryo_lock);
-	list_del_init(&flow->embryo);
-	spin_unlock_bh(&nn->embryo_lock);
+	spin_lock_bh(&nn->lru_lock);
+	list_del_init(&flow->lru);
+	spin_unlock_bh(&nn->lru_lock);
 	if (rhashtable_remove_fast(&nn->flows, &flow->node,
 				   nfav_flow_params) == 0) {
 		nfav_flow_slot_put(nn);
@@ -488,8 +531,8 @@ int nfav_flows_init(struct nfav_net *nn)
 
 	atomic_set(&nn->nflows, 0);
 	atomic_set(&nn->live_flows, 0);
-	spin_lock_init(&nn->embryo_lock);
-	INIT_LIST_HEAD(&nn->embryos);
+	spin_lock_init(&nn->lru_lock);
+	INIT_LIST_HEAD(&nn->lru);
 	ret = rhashtable_init(&nn->flows, &nfav_flow_params);
 	if (ret)
 		return ret;

@@ -322,6 +322,16 @@ static enum nfav_syn_res nfav_flow_syn(struct nfav_flow *flow,
 	u16 mss = nfav_parse_mss(skb, t->thoff, &t->th);
 	u32 seq = ntohl(t->th.seq);
 
+	if (d->isn_known && seq != d->isn && side == NFAV_SIDE_CLIENT &&
+	    !t->th.ack && !flow->dir[NFAV_SIDE_SERVER].isn_known &&
+	    !d->ra.held && !d->ra.ooo) {
+		/*
+		 * A new attempt on the same addresses and ports before the
+		 * server answered (conntrack takes it too): nothing of the
+		 * old one was parsed, start again from this SYN.
+		 */
+		d->isn_known = false;
+	}
 	if (d->isn_known) {
 		if (seq != d->isn)
 			return NFAV_SYN_DROP;
@@ -336,22 +346,21 @@ static enum nfav_syn_res nfav_flow_syn(struct nfav_flow *flow,
 		/* The MSS this end announces limits what the other end sends. */
 		flow->dir[!side].mss = mss ? mss : 536;
 		flow->dir[!side].peer_window = ntohs(t->th.window);
-		if (side == NFAV_SIDE_SERVER)
-			nfav_flow_established(flow);
 	}
 	if (t->plen && nfav_syn_strip(skb, pf, t))
 		return NFAV_SYN_DROP;
 	return NFAV_SYN_DONE;
 }
 
-static void nfav_evasion(struct nfav_flow *flow, const char *what)
+static void nfav_evasion(struct nfav_flow *flow, const char *what,
+			 const char *done)
 {
 	nfav_count(flow->nn, flow->proto, NFAV_C_EVASIONS);
 	if (net_ratelimit()) {
 		char desc[96];
 
 		nfav_flow_str(flow, desc, sizeof(desc));
-		pr_warn("nfav: %s on %s, flow blocked\n", what, desc);
+		pr_warn("nfav: %s on %s, %s\n", what, desc, done);
 	}
 	nfav_nl_event(flow->nn, flow, NULL, NFAV_EVENT_EVASION, 0, 0);
 }
@@ -418,7 +427,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	if (th->syn) {
 		if (nfav_flow_syn(flow, side, skb, state->pf, t) ==
 		    NFAV_SYN_DROP) {
-			nfav_evasion(flow, "SYN out of place");
+			nfav_evasion(flow, "SYN out of place", "dropped");
 			verdict = NF_DROP;
 		}
 		goto out_unlock;
@@ -429,6 +438,11 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 			verdict = NF_DROP;
 		goto out_unlock;
 	}
+
+	/* The client acknowledged the server's SYN: no longer half-open. */
+	if (unlikely(flow->embryonic) && side == NFAV_SIDE_CLIENT && th->ack &&
+	    flow->dir[NFAV_SIDE_SERVER].isn_known)
+		nfav_flow_established(flow);
 
 	/* What this end can receive limits what the other end may hold. */
 	flow->dir[!side].peer_window = (u32)ntohs(th->window) <<
@@ -529,7 +543,8 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	case NFAV_RA_CONFLICT:
 	default:
 		nfav_held_free(h);
-		nfav_evasion(flow, "conflicting retransmission");
+		nfav_evasion(flow, "conflicting retransmission",
+			     "flow blocked");
 		nfav_flow_kill(flow, side, NULL, &p);
 		verdict = NF_DROP;
 		goto out_unlock;

@@ -127,8 +127,8 @@ struct nfav_net {
 
 	struct rhashtable flows;
 	atomic_t nflows;
-	spinlock_t embryo_lock;
-	struct list_head embryos;		/* half-open flows, oldest first */
+	spinlock_t lru_lock;			/* nests the flow locks */
+	struct list_head lru;			/* flows, eviction candidates first */
 	struct delayed_work gc_work;
 
 	struct xarray objects;			/* id -> struct nfav_object */
@@ -230,7 +230,8 @@ struct nfav_flow {
 	u64 objects_seen;
 	struct nfav_flow_dir dir[2];	/* enum nfav_side */
 	struct timer_list stall_timer;	/* holds a reference when armed */
-	struct list_head embryo;	/* on nfav_net.embryos while half-open */
+	struct list_head lru;		/* on nfav_net.lru, under its lock */
+	bool embryonic;			/* the client has not acked the SYN-ACK */
 	void *pstate;			/* parser state, allocated on first data */
 };
 
