@@ -24,9 +24,9 @@ unsigned int nfav_max_flows_total __read_mostly = 131072;
 module_param_named(max_flows_total, nfav_max_flows_total, uint, 0644);
 MODULE_PARM_DESC(max_flows_total, "Flows tracked in all namespaces together (default 131072)");
 
-static unsigned int nfav_max_held_mb __read_mostly = 256;
-module_param_named(max_held_mb, nfav_max_held_mb, uint, 0644);
-MODULE_PARM_DESC(max_held_mb, "MiB of packet memory (skb truesize) held in all namespaces together (default 256)");
+static unsigned int nfav_max_held_kb __read_mostly = 256 * 1024;
+module_param_named(max_held_kb, nfav_max_held_kb, uint, 0644);
+MODULE_PARM_DESC(max_held_kb, "KiB of packet memory (skb truesize) held in all namespaces together (default 262144)");
 
 /*
  * By default only CAP_NET_ADMIN in the initial user namespace configures
@@ -45,11 +45,11 @@ static atomic_long_t nfav_held_mem = ATOMIC_LONG_INIT(0);
  * nfav_mem_charge - account @truesize bytes of held packets, globally
  * @truesize: skb truesize
  *
- * Return: false (nothing charged) if that would exceed max_held_mb.
+ * Return: false (nothing charged) if that would exceed max_held_kb.
  */
 bool nfav_mem_charge(u32 truesize)
 {
-	long limit = (long)READ_ONCE(nfav_max_held_mb) << 20;
+	long limit = (long)READ_ONCE(nfav_max_held_kb) << 10;
 
 	if (atomic_long_add_return(truesize, &nfav_held_mem) > limit) {
 		atomic_long_sub(truesize, &nfav_held_mem);

@@ -15,6 +15,7 @@
                      exists; SYNC-DIR/ooo-sent is created before) the first
         upgrade-ooo  "101 Switching Protocols" and tunnel bytes: the last
                      tunnel segment first, the 101, then the others
+        tiny         the headers, then the body in 1-byte segments
   hostile.py oobsrv ADDR PORT BODYFILE
       A real-socket server that sends a close-delimited HTTP/1.0 response
       whose body carries one urgent (MSG_OOB) byte "Z" after 16 bytes.
@@ -161,6 +162,31 @@ class RawTCP:
                 break
 
 
+def recv_all(s):
+    """Everything received until the peer closes (or resets, or times out)."""
+    got = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            got += d
+    except OSError:
+        pass
+    return got
+
+
+def recv_request(s):
+    """Read up to the end of a request's header section."""
+    req = b""
+    while b"\r\n\r\n" not in req:
+        d = s.recv(4096)
+        if not d:
+            break
+        req += d
+    return req
+
+
 def segments(data, size):
     return [(i, data[i:i + size]) for i in range(0, len(data), size)]
 
@@ -190,11 +216,16 @@ def rawsrv(addr, port, iface, mode, bodyfile, sync=None):
             time.sleep(0.2)
         elif mode == "ooo-wait":
             order = segs[1:]
+        elif mode == "tiny":
+            hl = len(resp) - len(body)
+            order = [(0, resp[:hl])] + [(hl + i, body[i:i + 1])
+                                        for i in range(len(body))]
         elif mode != "inorder":
             raise SystemExit("rawsrv: unknown mode " + mode)
-    for off, data in order:
+    for n, (off, data) in enumerate(order):
         c.send(ACK | PSH, data, seq=base + off)
-        time.sleep(0.02)
+        if mode != "tiny" or n % 50 == 0:
+            time.sleep(0.02)
     if mode == "ooo-wait":
         open(os.path.join(sync, "ooo-sent"), "w").close()
         deadline = time.time() + 30
@@ -216,12 +247,7 @@ def oobsrv(addr, port, bodyfile):
     while True:
         s, _ = ls.accept()
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        req = b""
-        while b"\r\n\r\n" not in req:
-            d = s.recv(4096)
-            if not d:
-                break
-            req += d
+        recv_request(s)
         s.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
         time.sleep(0.1)
         s.sendall(body[:16])
@@ -254,12 +280,7 @@ def simsrv(laddr, lport, raddr, rport, bodyfile):
             if time.time() > deadline:
                 raise
             time.sleep(0.2)
-    req = b""
-    while b"\r\n\r\n" not in req:
-        d = s.recv(4096)
-        if not d:
-            break
-        req += d
+    recv_request(s)
     s.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
               % len(body) + body)
     time.sleep(0.5)
@@ -270,16 +291,7 @@ def simcli(laddr, lport, raddr, rport, out):
     s = simsock(laddr, lport)
     s.connect((raddr, int(rport)))
     s.sendall(b"GET /file HTTP/1.1\r\nHost: x\r\n\r\n")
-    got = b""
-    try:
-        while True:
-            d = s.recv(65536)
-            if not d:
-                break
-            got += d
-    except OSError:
-        pass
-    open(out, "wb").write(got)
+    open(out, "wb").write(recv_all(s))
 
 
 def http_body(s, buf):
@@ -314,32 +326,14 @@ def keepalive(host, port, p1, p2, sync, out):
             raise SystemExit("keepalive: no go")
         time.sleep(0.05)
     s.sendall(b"GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % p2.encode())
-    got = rest
-    try:
-        while True:
-            d = s.recv(65536)
-            if not d:
-                break
-            got += d
-    except OSError:
-        pass
-    open(out, "wb").write(got)
+    open(out, "wb").write(rest + recv_all(s))
 
 
 def upgradecli(host, port, out):
     s = socket.create_connection((host, int(port)), timeout=10)
     s.sendall(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
               b"Connection: Upgrade\r\n\r\n")
-    got = b""
-    try:
-        while True:
-            d = s.recv(65536)
-            if not d:
-                break
-            got += d
-    except OSError:
-        pass
-    open(out, "wb").write(got)
+    open(out, "wb").write(recv_all(s))
 
 
 def holdsrv(addr, port):
