@@ -6,6 +6,7 @@
  * A per-netns worker expires idle and finished flows.
  */
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <linux/netdevice.h>
 #include <net/netfilter/nf_conntrack_zones.h>
 
@@ -235,7 +236,8 @@ static void nfav_flow_free_rcu(struct rcu_head *rcu)
 	nf_ct_put(flow->ct);
 	nfav_stream_free(flow);
 	kmem_cache_free(nfav_flow_cache, flow);
-	atomic_dec(&nn->live_flows);
+	if (atomic_dec_and_test(&nn->live_flows))
+		wake_up_var(&nn->live_flows);
 }
 
 void nfav_flow_put(struct nfav_flow *flow)

@@ -268,6 +268,7 @@ struct nfav_object {
 	/* Data message being filled (under the flow lock). */
 	struct sk_buff *tx;
 	struct nlattr *tx_attr;
+	u32 tx_chunk;			/* data bytes tx has room for */
 	u64 tx_offset;
 	char virus[NFAV_VIRUS_MAX];
 	char name[NFAV_META_NAME_MAX];

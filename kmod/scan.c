@@ -14,15 +14,19 @@
  * reference on its flow.
  */
 #include <linux/slab.h>
-#include <linux/delay.h>
+#include <linux/wait_bit.h>
 #include <linux/netlink.h>
 #include <net/genetlink.h>
 #include <net/tcp.h>
 
 #include "nfav.h"
 
-/* Data per message: the skb head stays within a 16 KiB allocation. */
+/*
+ * Data per message: the skb head stays within a 16 KiB allocation; when that
+ * (order-2) allocation fails, within one page.
+ */
 #define NFAV_TX_CHUNK		(15 * 1024)
+#define NFAV_TX_CHUNK_MIN	(3 * 1024)
 #define NFAV_TX_RETRY		1		/* jiffies */
 #define NFAV_TX_BATCH		256
 
@@ -122,13 +126,14 @@ static void nfav_tx_work(struct work_struct *work)
 	}
 }
 
-static struct sk_buff *nfav_tx_msg(u8 cmd, u32 id, size_t payload)
+static struct sk_buff *nfav_tx_msg_gfp(u8 cmd, u32 id, size_t payload,
+				       gfp_t gfp)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = nfav_nl_msg_new(cmd, payload + nla_total_size_64bit(8),
-			      GFP_ATOMIC, &hdr);
+	skb = nfav_nl_msg_new(cmd, payload + nla_total_size_64bit(8), gfp,
+			      &hdr);
 	if (!skb)
 		return NULL;
 	if (nla_put_u64_64bit(skb, NFAV_A_OBJECT_ID, id, NFAV_A_PAD)) {
@@ -136,6 +141,31 @@ static struct sk_buff *nfav_tx_msg(u8 cmd, u32 id, size_t payload)
 		return NULL;
 	}
 	return skb;
+}
+
+static struct sk_buff *nfav_tx_msg(u8 cmd, u32 id, size_t payload)
+{
+	return nfav_tx_msg_gfp(cmd, id, payload, GFP_ATOMIC);
+}
+
+/* A data message for @obj: a large one, or a one-page one if memory is tight. */
+static struct sk_buff *nfav_tx_data_msg(struct nfav_object *obj)
+{
+	static const u32 sizes[] = { NFAV_TX_CHUNK, NFAV_TX_CHUNK_MIN };
+	struct sk_buff *skb;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		skb = nfav_tx_msg_gfp(NFAV_CMD_OBJECT_DATA, obj->id,
+				      nla_total_size_64bit(8) +
+				      nla_total_size(sizes[i]),
+				      GFP_ATOMIC | __GFP_NOWARN);
+		if (skb) {
+			obj->tx_chunk = sizes[i];
+			return skb;
+		}
+	}
+	return NULL;
 }
 
 static void nfav_tx_end_msg(struct sk_buff *skb)
@@ -194,7 +224,8 @@ static void nfav_object_free_rcu(struct rcu_head *rcu)
 
 	nfav_flow_put(obj->flow);
 	kfree(obj);
-	atomic_dec(&nn->live_objects);
+	if (atomic_dec_and_test(&nn->live_objects))
+		wake_up_var(&nn->live_flows);
 }
 
 void nfav_object_put(struct nfav_object *obj)
@@ -451,9 +482,7 @@ void nfav_object_data(struct nfav_object *obj, const u8 *data, u32 len,
 					NFAV_REASON_OUT_OF_RESOURCES);
 				return;
 			}
-			obj->tx = nfav_tx_msg(NFAV_CMD_OBJECT_DATA, obj->id,
-					      nla_total_size_64bit(8) +
-					      nla_total_size(NFAV_TX_CHUNK));
+			obj->tx = nfav_tx_data_msg(obj);
 			if (!obj->tx ||
 			    nla_put_u64_64bit(obj->tx, NFAV_A_OFFSET,
 					      obj->size, NFAV_A_PAD)) {
@@ -466,7 +495,7 @@ void nfav_object_data(struct nfav_object *obj, const u8 *data, u32 len,
 			nla->nla_len = NLA_HDRLEN;
 			obj->tx_attr = nla;
 		}
-		room = NFAV_TX_CHUNK - (skb_tail_pointer(obj->tx) -
+		room = obj->tx_chunk - (skb_tail_pointer(obj->tx) -
 			(unsigned char *)obj->tx_attr - NLA_HDRLEN);
 		n = min(room, len);
 		skb_put_data(obj->tx, data, n);
@@ -878,18 +907,13 @@ int nfav_scan_init(struct nfav_net *nn)
 /* Called after every flow is gone; waits for objects still being freed. */
 void nfav_scan_exit(struct nfav_net *nn)
 {
-	int tries = 0;
-
-	/* Running timers and RCU callbacks finish quickly. */
-	while (atomic_read(&nn->live_objects) ||
-	       atomic_read(&nn->live_flows)) {
-		if (++tries == 500)
-			pr_warn("nfav: waiting for %d objects and %d flows\n",
-				atomic_read(&nn->live_objects),
-				atomic_read(&nn->live_flows));
-		rcu_barrier();
-		msleep(20);
-	}
+	/*
+	 * Objects go with their timers and RCU callbacks, flows with RCU
+	 * callbacks: both wake the waiter on nn->live_flows at zero.
+	 */
+	rcu_barrier();
+	wait_var_event(&nn->live_flows, !atomic_read(&nn->live_objects) &&
+		       !atomic_read(&nn->live_flows));
 	cancel_delayed_work_sync(&nn->tx_work);
 	nfav_tx_purge(nn);
 	WARN_ON(!xa_empty(&nn->objects));
