@@ -80,6 +80,40 @@ static void nfav_flow_slot_put(struct nfav_net *nn)
 #define NFAV_EVICT_SCAN		16
 #define NFAV_EVICT_IDLE		(10 * HZ)
 
+/* Both FINs through, nothing held, no object pending. */
+static bool nfav_flow_finished(const struct nfav_flow *flow)
+{
+	const struct nfav_flow_dir *c = &flow->dir[NFAV_SIDE_CLIENT];
+	const struct nfav_flow_dir *s = &flow->dir[NFAV_SIDE_SERVER];
+
+	return c->ra.fin && s->ra.fin && !c->ra.held && !s->ra.held &&
+	       !c->ra.ooo && !s->ra.ooo && list_empty(&c->objects) &&
+	       list_empty(&s->objects);
+}
+
+/**
+ * nfav_flow_restartable - does a first SYN at @seq start a new connection
+ * on the addresses and ports of @flow?
+ * @flow: the flow, not locked
+ * @seq: the SYN's sequence number
+ *
+ * Conntrack reopens an entry in TIME_WAIT or CLOSE for a new SYN: when the
+ * old connection is over (finished, reset, blocked) and the SYN is not a
+ * retransmission of its first one, the flow starts again.
+ */
+bool nfav_flow_restartable(struct nfav_flow *flow, u32 seq)
+{
+	const struct nfav_flow_dir *c = &flow->dir[NFAV_SIDE_CLIENT];
+	bool ret;
+
+	spin_lock_bh(&flow->lock);
+	ret = c->isn_known && seq != c->isn &&
+	      (flow->state == NFAV_FLOW_CLOSING ||
+	       flow->state == NFAV_FLOW_BLOCKED || nfav_flow_finished(flow));
+	spin_unlock_bh(&flow->lock);
+	return ret;
+}
+
 /* May @flow make room for a new connection? */
 static bool nfav_flow_evictable(const struct nfav_flow *flow)
 {
@@ -87,7 +121,7 @@ static bool nfav_flow_evictable(const struct nfav_flow *flow)
 	const struct nfav_flow_dir *s = &flow->dir[NFAV_SIDE_SERVER];
 
 	lockdep_assert_held(&flow->lock);
-	if (flow->embryonic)
+	if (flow->embryonic || nfav_flow_finished(flow))
 		return true;
 	if (time_before(jiffies, flow->last_seen + NFAV_EVICT_IDLE))
 		return false;
@@ -139,9 +173,14 @@ static bool nfav_flow_evict(struct nfav_net *nn)
 	if (!victim)
 		return false;
 
+	/*
+	 * Reset both ends (once both sequence numbers are known), or the
+	 * connection would hang with its payload dropped as untracked.
+	 */
 	nfav_pkts_init(&p);
 	spin_lock_bh(&victim->lock);
-	if (!victim->embryonic && victim->state == NFAV_FLOW_ACTIVE)
+	if (victim->state == NFAV_FLOW_ACTIVE && !nfav_flow_finished(victim) &&
+	    victim->dir[NFAV_SIDE_SERVER].isn_known)
 		nfav_flow_kill(victim, NFAV_SIDE_SERVER, NULL, &p);
 	spin_unlock_bh(&victim->lock);
 	nfav_pkts_flush(&p, true);
@@ -211,8 +250,10 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 	old = rhashtable_lookup_get_insert_fast(&nn->flows, &flow->node,
 						nfav_flow_params);
 	if (!old) {
+		/* Unless a teardown already unlinked it (another CPU). */
 		spin_lock_bh(&nn->lru_lock);
-		list_add_tail(&flow->lru, &nn->lru);
+		if (!flow->unlinked)
+			list_add_tail(&flow->lru, &nn->lru);
 		spin_unlock_bh(&nn->lru_lock);
 		return flow;
 	}
@@ -253,6 +294,7 @@ void nfav_flow_unlink(struct nfav_flow *flow)
 
 	spin_lock_bh(&nn->lru_lock);
 	list_del_init(&flow->lru);
+	flow->unlinked = true;
 	spin_unlock_bh(&nn->lru_lock);
 	if (rhashtable_remove_fast(&nn->flows, &flow->node,
 				   nfav_flow_params) == 0) {
@@ -337,7 +379,6 @@ int nfav_flow_foreach(struct nfav_net *nn,
 
 enum nfav_expiry {
 	NFAV_LIVE,
-	NFAV_FINISHED,		/* both FINs through, nothing held */
 	NFAV_IDLE,		/* no packet for flow-timeout seconds */
 	NFAV_GONE,		/* conntrack forgot the connection */
 	NFAV_UNCONFIGURED,	/* its port is no longer scanned */
@@ -357,7 +398,8 @@ static enum nfav_expiry nfav_flow_expired(struct nfav_flow *flow,
 	 * with the SYN_SENT/SYN_RECV timeouts, a bypassed one with the
 	 * connection, whatever flow-timeout says.
 	 */
-	if (nf_ct_is_dying(flow->ct) || nf_ct_is_expired(flow->ct))
+	if (nf_ct_is_confirmed(flow->ct) &&
+	    (nf_ct_is_dying(flow->ct) || nf_ct_is_expired(flow->ct)))
 		return NFAV_GONE;
 	rcu_read_lock();
 	scanned = test_bit(ntohs(flow->key.tuple.dst.u.tcp.port),
@@ -367,10 +409,14 @@ static enum nfav_expiry nfav_flow_expired(struct nfav_flow *flow,
 		return NFAV_UNCONFIGURED;
 	if (flow->state == NFAV_FLOW_BYPASS)
 		return NFAV_LIVE;
-	if (c->ra.fin && s->ra.fin && !c->ra.held && !s->ra.held &&
-	    !c->ra.ooo && !s->ra.ooo && list_empty(&c->objects) &&
-	    list_empty(&s->objects))
-		return NFAV_FINISHED;
+	/*
+	 * A finished flow stays until conntrack forgets the connection
+	 * (TIME_WAIT): a retransmission of its last bytes must still pass
+	 * as already seen, not be dropped as untracked.  A full table
+	 * evicts it first.
+	 */
+	if (nfav_flow_finished(flow))
+		return NFAV_LIVE;
 	/* A dead connection is remembered while its packets keep coming. */
 	if ((flow->state == NFAV_FLOW_BLOCKED ||
 	     flow->state == NFAV_FLOW_CLOSING) &&
@@ -431,6 +477,11 @@ static void nfav_flow_expire(struct nfav_flow *flow, void *arg)
 	nfav_pkts_init(&p);
 	spin_lock_bh(&flow->lock);
 	why = nfav_flow_expired(flow, timeout);
+	if (why == NFAV_LIVE) {
+		/* A packet came since it was picked. */
+		spin_unlock_bh(&flow->lock);
+		return;
+	}
 	if (flow->state == NFAV_FLOW_ACTIVE && why == NFAV_IDLE)
 		nfav_flow_kill(flow, NFAV_SIDE_SERVER, NULL, &p);
 	spin_unlock_bh(&flow->lock);
@@ -478,6 +529,14 @@ static void nfav_gc_work(struct work_struct *work)
 				   NFAV_GC_INTERVAL);
 }
 
+/* Does a held packet pin @dev (its devices or bridge ports)? */
+static bool nfav_held_uses_dev(const struct nfav_held *h,
+			       const struct net_device *dev)
+{
+	return h->state.in == dev || h->state.out == dev ||
+	       h->physin == dev || h->physout == dev;
+}
+
 static bool nfav_flow_uses_dev(struct nfav_flow *flow, void *arg)
 {
 	struct net_device *dev = arg;
@@ -493,11 +552,11 @@ static bool nfav_flow_uses_dev(struct nfav_flow *flow, void *arg)
 
 		for (seg = flow->dir[i].ra.held; seg && !found; seg = seg->next) {
 			h = container_of(seg, struct nfav_held, seg);
-			found = h->state.in == dev || h->state.out == dev;
+			found = nfav_held_uses_dev(h, dev);
 		}
 		for (seg = flow->dir[i].ra.ooo; seg && !found; seg = seg->next) {
 			h = container_of(seg, struct nfav_held, seg);
-			found = h->state.in == dev || h->state.out == dev;
+			found = nfav_held_uses_dev(h, dev);
 		}
 	}
 	return found;

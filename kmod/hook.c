@@ -424,6 +424,15 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		return NF_ACCEPT;
 	}
 
+	/*
+	 * The receiver acts on URG in any segment (a bare ACK or a SYN-ACK
+	 * can point into data that follows): clear it on every segment.
+	 */
+	if (unlikely(th->urg) && nfav_urg_clear(skb, t)) {
+		verdict = NF_DROP;
+		goto out_unlock;
+	}
+
 	if (th->syn) {
 		if (nfav_flow_syn(flow, side, skb, state->pf, t) ==
 		    NFAV_SYN_DROP) {
@@ -468,10 +477,6 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	if (!plen && !th->fin)
 		goto out_unlock;	/* a bare ACK */
 
-	if (unlikely(th->urg) && nfav_urg_clear(skb, t)) {
-		verdict = NF_DROP;
-		goto out_unlock;
-	}
 	if (plen && unlikely(nfav_stream_prepare(flow))) {
 		nfav_count(nn, flow->proto, NFAV_C_OOO_DROPS);
 		verdict = NF_DROP;	/* no memory: the sender retransmits */
@@ -679,8 +684,20 @@ static unsigned int nfav_hook(void *priv, struct sk_buff *skb,
 	if (nf_ct_protonum(ct) != IPPROTO_TCP)
 		return NF_ACCEPT;
 	port = ntohs(ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u.tcp.port);
-	if (!test_bit(port, cfg->ports))
-		return NF_ACCEPT;
+	if (!test_bit(port, cfg->ports)) {
+		/*
+		 * A connection conntrack picked up in the middle may have its
+		 * directions reversed (the server's packet came first): its
+		 * original source port is then the scanned one.  Not ours to
+		 * follow, and never to carry payload.
+		 */
+		port = ntohs(ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u.tcp.port);
+		if (likely(!test_bit(port, cfg->ports)) ||
+		    !(ct->proto.tcp.seen[0].flags & IP_CT_TCP_FLAG_BE_LIBERAL) ||
+		    !nfav_tcp_parse(skb, state->pf, &t))
+			return NF_ACCEPT;
+		return nfav_untracked(nn, nfav_proto_for_port(cfg, port), &t);
+	}
 	if (ctinfo == IP_CT_RELATED || ctinfo == IP_CT_RELATED_REPLY)
 		return NF_ACCEPT;
 	if (!nfav_tcp_parse(skb, state->pf, &t))
@@ -689,12 +706,15 @@ static unsigned int nfav_hook(void *priv, struct sk_buff *skb,
 
 	nfav_flow_key_init(&key, ct);
 	flow = nfav_flow_lookup(nn, &key);
-	if (flow && unlikely(flow->ct != ct) && ctinfo == IP_CT_NEW &&
-	    nfav_is_first_syn(&t)) {
+	if (flow && unlikely(nfav_is_first_syn(&t)) &&
+	    CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL &&
+	    (flow->ct != ct ? ctinfo == IP_CT_NEW :
+	     nfav_flow_restartable(flow, ntohl(t.th.seq)))) {
 		/*
-		 * The same addresses and ports, but a new connection (the
-		 * old conntrack entry is gone): forget the old flow, which
-		 * may linger blocked, and track this one from its SYN.
+		 * The same addresses and ports, but a new connection (a new
+		 * conntrack entry, or the old one reopened after the
+		 * connection ended): forget the old flow, which may linger
+		 * blocked or finished, and track this one from its SYN.
 		 */
 		nfav_flow_teardown(flow, false);
 		nfav_flow_put(flow);

@@ -151,14 +151,17 @@ static void __net_exit nfav_net_pre_exit(struct net *net)
 		nfav_hooks_unregister(net);
 		nn->hooks_registered = false;
 	}
-	WRITE_ONCE(nn->dying, true);
+	/*
+	 * Held packets pin the namespace's devices: free them now, before
+	 * the devices are unregistered (which waits for their references).
+	 */
+	nfav_flows_exit(nn);
 }
 
 static void __net_exit nfav_net_exit(struct net *net)
 {
 	struct nfav_net *nn = nfav_pernet(net);
 
-	nfav_flows_exit(nn);
 	nfav_scan_exit(nn);
 	nfav_config_free(rcu_dereference_protected(nn->config, true));
 	RCU_INIT_POINTER(nn->config, NULL);
@@ -222,6 +225,7 @@ err_netlink:
 err_notifier:
 	unregister_pernet_subsys(&nfav_net_ops);
 err_pernet:
+	rcu_barrier();
 	nfav_flow_cache_exit();
 err_flow_cache:
 	nfav_hook_exit();

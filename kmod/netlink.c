@@ -1136,8 +1136,9 @@ static int nfav_nl_verdict(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Privilege model: reading status, configuration and counters needs no
- * privilege.  Everything else needs CAP_NET_ADMIN in the namespace's user
+ * Privilege model: reading status and counters needs no privilege; the
+ * configuration (bypass lists, messages) needs CAP_NET_ADMIN of the
+ * namespace's user namespace.  Everything else needs CAP_NET_ADMIN in the namespace's user
  * namespace (GENL_UNS_ADMIN_PERM) and, unless the module was loaded with
  * userns_admin=1, in the initial user namespace too (nfav_net_admin()).
  */
@@ -1148,6 +1149,7 @@ static const struct genl_small_ops nfav_genl_ops[] = {
 	}, {
 		.cmd = NFAV_CMD_GET_CONFIG,
 		.doit = nfav_nl_get_config,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = NFAV_CMD_SET_CONFIG,
 		.doit = nfav_nl_set_config,

@@ -232,6 +232,7 @@ struct nfav_flow {
 	struct timer_list stall_timer;	/* holds a reference when armed */
 	struct list_head lru;		/* on nfav_net.lru, under its lock */
 	bool embryonic;			/* the client has not acked the SYN-ACK */
+	bool unlinked;			/* out of the table, under nfav_net.lru_lock */
 	void *pstate;			/* parser state, allocated on first data */
 };
 
@@ -331,6 +332,7 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 				   const struct nfav_flow_key *key, u8 proto,
 				   bool bypass);
 void nfav_flow_established(struct nfav_flow *flow);
+bool nfav_flow_restartable(struct nfav_flow *flow, u32 seq);
 int nfav_flow_cache_init(void);
 void nfav_flow_cache_exit(void);
 void nfav_flow_put(struct nfav_flow *flow);

@@ -647,6 +647,8 @@ static bool nfav_kill_replace(struct nfav_flow *flow, struct nfav_object *obj,
 	/* Bytes before the message go out first, as they are. */
 	while ((seg = nfav_reasm_release(&d->ra, obj->msg_start))) {
 		atomic64_sub(seg->len, &flow->nn->held_bytes);
+		d->held_truesize -= container_of(seg, struct nfav_held,
+						 seg)->truesize;
 		d->released = nfav_seg_end(seg);
 		nfav_pkts_pass(p, container_of(seg, struct nfav_held, seg));
 	}
@@ -912,8 +914,12 @@ void nfav_scan_exit(struct nfav_net *nn)
 	 * callbacks: both wake the waiter on nn->live_flows at zero.
 	 */
 	rcu_barrier();
-	wait_var_event(&nn->live_flows, !atomic_read(&nn->live_objects) &&
-		       !atomic_read(&nn->live_flows));
+	while (!wait_var_event_timeout(&nn->live_flows,
+				       !atomic_read(&nn->live_objects) &&
+				       !atomic_read(&nn->live_flows), 10 * HZ))
+		pr_warn("nfav: waiting for %d objects and %d flows\n",
+			atomic_read(&nn->live_objects),
+			atomic_read(&nn->live_flows));
 	cancel_delayed_work_sync(&nn->tx_work);
 	nfav_tx_purge(nn);
 	WARN_ON(!xa_empty(&nn->objects));

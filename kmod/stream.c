@@ -142,7 +142,7 @@ static const struct nfav_proto_ops nfav_stream_ops = {
 };
 
 static void nfav_stream_limits(struct nfav_flow *flow, struct nfav_flow_dir *d,
-			       u32 *soft, u32 *hard);
+			       bool content_tail, u32 *soft, u32 *hard);
 static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
 			       struct nfav_seg *seg, struct list_head *to,
 			       u8 where);
@@ -316,9 +316,11 @@ void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 	 * until the tail is acknowledged.  The object is not complete, so
 	 * the tail is not its last byte: let it go, but never a FIN (the end
 	 * of a body delimited by the connection) nor the end of an object
-	 * that awaits its verdict.
+	 * that awaits its verdict.  The newest content byte goes too: a
+	 * sender back to one segment in flight after its timeout sends
+	 * nothing new until it is acknowledged.
 	 */
-	nfav_stream_limits(flow, d, &soft, &hard);
+	nfav_stream_limits(flow, d, false, &soft, &hard);
 	while ((seg = d->ra.held) && !seg->fin &&
 	       !nfav_seq_after(nfav_seg_end(seg), hard)) {
 		seg = nfav_reasm_pop_held(&d->ra);
@@ -363,8 +365,10 @@ static enum nfav_parse_status nfav_stream_feed(struct nfav_flow *flow,
 	unsigned int consumed = 0, n;
 	const u8 *data;
 
-	if (unlikely(!pd || !flow->pstate))
-		return NFAV_PARSE_BYPASS;	/* nfav_stream_prepare() failed */
+	if (unlikely(!pd))
+		return NFAV_PARSE_BYPASS;
+	if (!flow->pstate)	/* no payload yet (a FIN): nothing to parse */
+		return h->seg.len ? NFAV_PARSE_BYPASS : NFAV_PARSE_OK;
 	if (skip < h->seg.len) {
 		skb_prepare_seq_read(h->skb, h->data_off + skip,
 				     h->data_off + h->seg.len, &seq);
@@ -508,9 +512,13 @@ void nfav_stream_parse(struct nfav_flow *flow, enum nfav_side side,
 	nfav_stall_arm(flow);
 }
 
-/* Objects whose verdicts are outstanding constrain what may leave. */
+/*
+ * Objects whose verdicts are outstanding constrain what may leave.  With
+ * @content_tail, the segment carrying the newest content byte of the object
+ * being received stays too.
+ */
 static void nfav_stream_limits(struct nfav_flow *flow, struct nfav_flow_dir *d,
-			       u32 *soft, u32 *hard)
+			       bool content_tail, u32 *soft, u32 *hard)
 {
 	struct nfav_object *obj;
 	u32 s = d->ra.next_seq, hd = d->ra.next_seq, lim;
@@ -536,7 +544,7 @@ static void nfav_stream_limits(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	 * only its last wire byte (a chunk terminator, a FIN): trickling must
 	 * never hand over all of its content.
 	 */
-	if (d->cur && d->cur->decision == NFAV_DECIDE_NONE &&
+	if (content_tail && d->cur && d->cur->decision == NFAV_DECIDE_NONE &&
 	    d->content_seen && nfav_seq_before(d->content_end - 1, hd))
 		hd = d->content_end - 1;
 	*soft = s;
@@ -577,7 +585,7 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 
 	/* Trickling lasts until the objects it was for are decided. */
 	nfav_trickle_check(d);
-	nfav_stream_limits(flow, d, &soft, &hard);
+	nfav_stream_limits(flow, d, true, &soft, &hard);
 	while ((seg = nfav_reasm_release(&d->ra, soft))) {
 		d->released = nfav_seg_end(seg);
 		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);

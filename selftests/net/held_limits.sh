@@ -45,7 +45,7 @@ result "3000 1-byte segments: clean body byte-exact" $? "$(ended_diag tiny)" \
 # ---- the global held-memory budget
 for i in 1 2 3 4 5 6; do gen_file big$i 2M; done
 nfavctl set http scan-timeout 30
-echo 256 >"$PARAM"
+echo 64 >"$PARAM"
 
 # fetch6 TAG: six downloads at once while the daemon is stopped
 fetch6() {
@@ -60,7 +60,7 @@ s0=$(stats_json)
 fetch6 permit
 s1=$(stats_json)
 [ "$(delta "$s0" "$s1" fallbacks out-of-resources log-and-permit)" -ge 1 ]
-result "256 KiB global budget: objects past it take out-of-resources (log-and-permit)" $? \
+result "64 KiB global budget: objects past it take out-of-resources (log-and-permit)" $? \
 	"out-of-resources: $(jget "$s1" protocols http fallbacks out-of-resources)"
 ok6=0
 for i in 1 2 3 4 5 6; do cmp -s "$SCRATCH/out/permit$i" "$SCRATCH/www/big$i" && ok6=$((ok6 + 1)); done

@@ -260,7 +260,7 @@ static int report_error(int error, const struct nlattr *tlvs, int len,
 			  NULL);
 
 	if (error == -EPERM || error == -EACCES)
-		err_msg("permission denied: nfavctl needs CAP_NET_ADMIN (run as root)");
+		err_msg("permission denied: nfavctl needs CAP_NET_ADMIN in the initial user namespace (run as root on the host)");
 	else if (error == -EOPNOTSUPP)
 		err_msg("%s: not supported by the loaded nfav module", what);
 	else
@@ -495,7 +495,7 @@ static int join(struct nfav_nl *nl, int group, const char *name)
 	int err = nl_socket_add_membership(nl->sk, group);
 
 	if (err == -NLE_PERM) {
-		err_msg("permission denied: nfavctl needs CAP_NET_ADMIN (run as root)");
+		err_msg("permission denied: nfavctl needs CAP_NET_ADMIN in the initial user namespace (run as root on the host)");
 		return EXIT_FAIL;
 	}
 	if (err < 0) {

@@ -880,7 +880,7 @@ has err "nfavctl: the kernel rejected: http scan-timeout" "extack: offending att
 expect 1 "kernel error in a fallback" "$MODEL" extack-fallback
 has err "nfavctl: the kernel rejected: http fallback timeout" "extack: offending fallback"
 expect 1 "kernel EPERM" "$MODEL" extack-eperm
-if [ "$(cat "$tmp/err")" = "nfavctl: permission denied: nfavctl needs CAP_NET_ADMIN (run as root)" ]; then
+if [ "$(cat "$tmp/err")" = "nfavctl: permission denied: nfavctl needs CAP_NET_ADMIN in the initial user namespace (run as root on the host)" ]; then
 	pass "EPERM: permission message"
 else
 	fail "EPERM: permission message"
