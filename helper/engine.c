@@ -14,19 +14,25 @@
  * attachments, document streams.  Only archive and compression formats are
  * decompression layers (layer_types[]): unpacking an executable or parsing
  * a document, a mail or an installer database is part of scanning that
- * file.  The engine's recursion limit is therefore generous (NFAVD_RECURSION,
- * beyond any layer limit), and each scan enforces its object's limit through
- * libclamav's file inspection callback, which sees every file libclamav
- * extracts with its recursion level: scan_inspect() counts the layers among
- * its ancestors, and a file under more layers than the limit is skipped
- * (CL_BREAK) and remembered.
+ * file.
  *
- * A skipped file, and every file containing it, would enter libclamav's
- * clean file cache, and a later scan allowing that depth would take it as
- * clean without looking.  Once a scan has skipped a file, its post-scan
- * callback therefore flags every file that finishes (the skipped one, its
- * ancestors, the object) as blocked by callback, which keeps them out of the
- * cache.  A block ends the scan unless all matches are asked for
+ * A signature wins over the layer limit, at any depth: every scan goes as
+ * deep as libclamav's recursion limit (NFAVD_RECURSION, 65 levels), bounded
+ * in cost by the size, file count and time limits (engine_set_limits()),
+ * and the layer limit only decides what a scan that found nothing yields.
+ * libclamav's file inspection callback sees every file libclamav extracts
+ * with its recursion level: scan_inspect() counts the layers among its
+ * ancestors and remembers a file under more layers than the object's limit
+ * (it is scanned all the same).  An infected object is infected; a clean
+ * one with such a file takes the decompress-layer fallback.
+ *
+ * Such an object, and every file containing a file under too many layers,
+ * would enter libclamav's clean file cache, and a later scan with the same
+ * limit would take it as clean without looking, instead of taking the
+ * fallback.  Once a scan has met such a file, its post-scan callback
+ * therefore flags every file that finishes (that file, its ancestors, the
+ * object) as blocked by callback, which keeps them out of the cache.  A
+ * block ends the scan unless all matches are asked for
  * (CL_SCAN_GENERAL_ALLMATCHES), so every scan asks for them, and the
  * verdict is taken from the names reported to the virus-found callback: the
  * first real signature, else the first heuristic alert, the blocks' name
@@ -207,8 +213,13 @@ static int set_limit(struct cl_engine *cl, enum cl_engine_field field,
  * reached.  libclamav counts the object itself as recursion level 0 and
  * refuses to descend to level CL_ENGINE_MAX_RECURSION; every layer takes at
  * least one level, so NFAVD_LAYERS_MAX layers need NFAVD_LAYERS_MAX + 1.
- * Deeper nesting (packers, documents, mail around the layers) yields
- * Heuristics.Limits.Exceeded.MaxRecursion: error decompress-layer.
+ * Every scan goes this deep whatever its object's layer limit, so that a
+ * signature is found at any depth; the work it does is bounded by the
+ * engine's other limits, whatever the depth: CL_ENGINE_MAX_SCANSIZE (bytes
+ * scanned per object), CL_ENGINE_MAX_FILESIZE (bytes per extracted file),
+ * CL_ENGINE_MAX_FILES (files per object) and CL_ENGINE_MAX_SCANTIME.
+ * Deeper nesting yields Heuristics.Limits.Exceeded.MaxRecursion: error
+ * decompress-layer unless a signature matched.
  */
 #define NFAVD_RECURSION	(NFAVD_LAYERS_MAX + 1)
 _Static_assert(NFAVD_RECURSION >= 17, "at least libclamav's default");
@@ -295,14 +306,27 @@ struct scan_level {
 	unsigned int layers;	/* layers its content is under, its own too */
 };
 
-/* What one scan needs from its file inspection callback. */
+/*
+ * A file libclamav is in, as its callbacks tell: inspected, then (unless
+ * the clean cache had it) pre-scan, its files, post-scan.
+ */
+struct scan_open {
+	uint32_t level;		/* recursion level */
+	bool deep;		/* under more layers than the limit */
+	bool scanning;		/* not from the cache: a post-scan will come */
+	bool above_deep;	/* not deep, and a file inside it is */
+};
+
+/* What one scan needs from its callbacks. */
 struct scan_ctx {
-	unsigned int max_layers;	/* layers unpacked and scanned */
+	unsigned int max_layers;	/* the object's layer limit */
 	struct scan_level level[NFAVD_RECURSION + 1];	/* by recursion level */
-	unsigned int skipped;		/* files under more layers: not scanned */
-	unsigned int skipped_layers;	/* layers above the first one */
-	uint32_t skipped_level;		/* its recursion level */
-	char skipped_type[32];		/* and its libclamav type */
+	unsigned int deep;		/* files under more layers (scanned) */
+	unsigned int deep_layers;	/* layers above the first one */
+	uint32_t deep_level;		/* its recursion level */
+	char deep_type[32];		/* and its libclamav type */
+	struct scan_open open[NFAVD_RECURSION + 1];	/* by level, outer first */
+	unsigned int nopen;
 	char virus[NFAV_VIRUS_MAX];	/* first real signature, "" if none */
 	char heuristic[NFAV_VIRUS_MAX];	/* first heuristic alert, "" if none */
 };
@@ -352,7 +376,19 @@ static unsigned int ancestor_layers(struct scan_ctx *ctx, uint32_t lvl,
 	       (size != parent_size && !holder->zip_document);
 }
 
-/* libclamav's file inspection callback: skip what is under too many layers. */
+/*
+ * libclamav's file inspection callback: count the files under too many
+ * layers.  They are scanned all the same (a signature in them wins).
+ *
+ * libclamav runs it before its clean cache check, so a deep file taken
+ * from the cache is still seen (and counted), but the files inside a
+ * cached file are not: the files holding a deep one that are not deep
+ * themselves must not enter the cache, or a later scan would stop at them,
+ * clean, instead of taking the fallback.  Those are flagged here
+ * (above_deep) and blocked when they finish (scan_post()).  Deep files and
+ * their content may be cached: duplicates under an archive (a "zip bomb")
+ * are then only hashed.
+ */
 static cl_error_t scan_inspect(int fd, const char *type,
 			       const char **ancestors, size_t parent_file_size,
 			       const char *file_name, size_t file_size,
@@ -362,6 +398,7 @@ static cl_error_t scan_inspect(int fd, const char *type,
 {
 	struct scan_ctx *ctx = context;
 	unsigned int layers;
+	bool deep;
 	uint32_t i;
 
 	(void)fd;
@@ -386,21 +423,46 @@ static cl_error_t scan_inspect(int fd, const char *type,
 			.layers = layers + TYPE_IN(type, layer_types),
 		};
 	}
-	if (layers <= ctx->max_layers)
-		return CL_CLEAN;
-	if (!ctx->skipped++) {
-		ctx->skipped_layers = layers;
-		ctx->skipped_level = recursion_level;
-		snprintf(ctx->skipped_type, sizeof(ctx->skipped_type), "%s",
+	deep = layers > ctx->max_layers;
+	if (deep && !ctx->deep++) {
+		ctx->deep_layers = layers;
+		ctx->deep_level = recursion_level;
+		snprintf(ctx->deep_type, sizeof(ctx->deep_type), "%s",
 			 type ? type : "?");
 	}
-	return CL_BREAK;
+
+	/* Depth first: the files open at this level or deeper are done. */
+	while (ctx->nopen && ctx->open[ctx->nopen - 1].level >= recursion_level)
+		ctx->nopen--;
+	for (i = 0; deep && i < ctx->nopen; i++)
+		if (!ctx->open[i].deep)
+			ctx->open[i].above_deep = true;
+	/* levels increase upward: at most recursion_level files below */
+	if (recursion_level <= NFAVD_RECURSION &&
+	    ctx->nopen < sizeof(ctx->open) / sizeof(ctx->open[0]))
+		ctx->open[ctx->nopen++] = (struct scan_open){
+			.level = recursion_level,
+			.deep = deep,
+		};
+	return CL_CLEAN;
+}
+
+/* libclamav's pre-scan callback: the file inspected last is not cached. */
+static cl_error_t scan_pre(int fd, const char *type, void *context)
+{
+	struct scan_ctx *ctx = context;
+
+	(void)fd;
+	(void)type;
+	if (ctx && ctx->nopen)
+		ctx->open[ctx->nopen - 1].scanning = true;
+	return CL_CLEAN;
 }
 
 /*
- * libclamav's post-scan callback, for every file that finishes: once a file
- * was skipped, block it and all that finish after it (its ancestors among
- * them), so that none enters the clean cache.
+ * libclamav's post-scan callback, for every file that finishes (the
+ * innermost one open that is not from the cache): block it if it holds a
+ * deep file without being deep, so that it does not enter the clean cache.
  */
 static cl_error_t scan_post(int fd, int result, const char *virname,
 			    void *context)
@@ -410,7 +472,13 @@ static cl_error_t scan_post(int fd, int result, const char *virname,
 	(void)fd;
 	(void)result;
 	(void)virname;
-	return ctx && ctx->skipped ? CL_VIRUS : CL_CLEAN;
+	if (!ctx)
+		return CL_CLEAN;
+	while (ctx->nopen && !ctx->open[ctx->nopen - 1].scanning)
+		ctx->nopen--;
+	if (!ctx->nopen)
+		return ctx->deep ? CL_VIRUS : CL_CLEAN;	/* lost track */
+	return ctx->open[--ctx->nopen].above_deep ? CL_VIRUS : CL_CLEAN;
 }
 
 /* libclamav's virus-found callback: every match (all-match mode). */
@@ -461,6 +529,7 @@ struct engine *engine_load(const char *dir)
 	if (engine_set_limits(e->cl))
 		goto err_engine;
 	cl_engine_set_clcb_file_inspection(e->cl, scan_inspect);
+	cl_engine_set_clcb_pre_scan(e->cl, scan_pre);
 	cl_engine_set_clcb_post_scan(e->cl, scan_post);
 	cl_engine_set_clcb_virus_found(e->cl, scan_found);
 
@@ -637,8 +706,10 @@ uint64_t engine_decode_limit(const struct engine *e)
 }
 
 /*
- * Scan the whole content of @fd (from offset 0, whatever its position),
- * unpacking at most @max_layers nested layers.
+ * Scan the whole content of @fd (from offset 0, whatever its position), as
+ * deep as libclamav goes.  A signature found at any depth makes it
+ * infected; if none was, content under more than @max_layers nested layers
+ * makes it error decompress-layer.
  */
 void engine_scan(struct engine *e, int fd, unsigned int max_layers,
 		 struct scan_result *r)
@@ -678,19 +749,19 @@ void engine_scan(struct engine *e, int fd, unsigned int max_layers,
 		virname = ctx.heuristic;
 	} else if (ret == CL_VIRUS && virname &&
 		   !strcmp(virname, CALLBACK_NAME)) {
-		ret = ctx.skipped ? CL_CLEAN : CL_ERROR; /* blocks only */
+		ret = ctx.deep ? CL_CLEAN : CL_ERROR; /* blocks only */
 	}
 	classify(ret, virname, r);
 
-	/* A signature found at an allowed depth wins over the layer limit. */
-	if (ctx.skipped && r->verdict != NFAV_VERDICT_INFECTED)
+	/* A signature found at any depth wins over the layer limit. */
+	if (ctx.deep && r->verdict != NFAV_VERDICT_INFECTED)
 		scan_error(r, NFAV_REASON_DECOMPRESS_LAYER,
 			   "%u file%s over the layer limit (first: %s under "
-			   "%u layer%s, recursion level %u)", ctx.skipped,
-			   ctx.skipped == 1 ? "" : "s", ctx.skipped_type,
-			   ctx.skipped_layers,
-			   ctx.skipped_layers == 1 ? "" : "s",
-			   ctx.skipped_level);
+			   "%u layer%s, recursion level %u)", ctx.deep,
+			   ctx.deep == 1 ? "" : "s", ctx.deep_type,
+			   ctx.deep_layers,
+			   ctx.deep_layers == 1 ? "" : "s",
+			   ctx.deep_level);
 }
 
 /* ---- SIGHUP reload ---------------------------------------------------- */

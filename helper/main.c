@@ -92,7 +92,7 @@ static void usage(FILE *f)
 "  -t, --threads N         scan threads (default: number of CPUs)\n"
 "  -u, --user NAME         drop privileges to NAME, keeping CAP_NET_ADMIN\n"
 "      --pidfile FILE      write the daemon's pid to FILE\n"
-"      --max-recursion N   decompression layers to unpack (default 2)\n"
+"      --max-recursion N   decompression layer limit (default 2)\n"
 "      --max-filesize KB   largest file libclamav scans (0: no limit)\n"
 "      --max-scansize KB   most data scanned per object (0: no limit)\n"
 "      --max-scantime MS   longest scan of one object (0: no limit)\n"

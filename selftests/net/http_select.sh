@@ -132,18 +132,72 @@ result "entry removed: the host is scanned again" $? "$(pdiag url-host2)"
 check "clear url-bypass" nfavctl set http url-bypass none
 
 # ---- decompression layers (clam.tar.gz: gzip > tar > clam.exe)
+# A signature wins over the limit: clam.tar.gz is blocked as infected at
+# max-layers 1 too.  Only a clean object with content under more layers
+# takes the decompress-layer fallback: a random file in a tar.gz in a zip
+# (zip > gzip > tar > file: 3 layers), a new one for each expectation
+# (libclamav's clean cache keeps what it scanned); small enough to be held
+# whole (a fallback block then sends the page).
+# nest NAME: www/NAME.zip holding NAME.tar.gz holding NAME.bin (random).
+nest() {
+	mkdir -p "$SCRATCH/nest/$1" &&
+		head -c 2K /dev/urandom >"$SCRATCH/nest/$1/$1.bin" &&
+		tar -czf "$SCRATCH/nest/$1/$1.tar.gz" -C "$SCRATCH/nest/$1" "$1.bin" &&
+		$PYTHON -S -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+	z.write(sys.argv[2], sys.argv[2].rsplit("/", 1)[-1])' \
+			"$www/$1.zip" "$SCRATCH/nest/$1/$1.tar.gz"
+}
+nest clean-a && nest clean-b && nest clean-c
+result "clean nested archives built (random file in tar.gz in zip)" $?
 s0=$(stats_json)
 get layers2 /clam.tar.gz
 blocked_page "$SCRATCH/out/layers2" "$SIG_CLAM"
 result "max-layers 2: clam.tar.gz is unpacked and blocked" $? "$(pdiag layers2)"
 check "max-layers 1, decompress-layer fallback block" \
 	nfavctl set http max-layers 1 fallback decompress-layer block
+s0=$(stats_json)
 get layers1 /clam.tar.gz
-[ "$HTTP_CODE" = 403 ] && [ "$(delta "$s0" "$(stats_json)" fallbacks decompress-layer block)" = 1 ]
-result "max-layers 1: clam.tar.gz takes the decompress-layer fallback" $? "$(pdiag layers1; nfavd_log 5)"
+s1=$(stats_json)
+blocked_page "$SCRATCH/out/layers1" "$SIG_CLAM" &&
+	[ "$(delta "$s0" "$s1" infected)" = 1 ] &&
+	[ "$(delta "$s0" "$s1" fallbacks decompress-layer block)" = 0 ]
+result "max-layers 1: clam.tar.gz is blocked as infected (the signature wins)" $? \
+	"$(pdiag layers1; nfavd_log 5)" "stats: $s1"
 get layers1-zip /clam.zip
 blocked_page "$SCRATCH/out/layers1-zip" "$SIG_CLAM"
-result "max-layers 1: clam.zip (one layer) is still detected" $? "$(pdiag layers1-zip)"
+result "max-layers 1: clam.zip (one layer) is detected" $? "$(pdiag layers1-zip)"
+s0=$(stats_json)
+get nest1 /clean-a.zip
+s1=$(stats_json)
+[ "$HTTP_CODE" = 403 ] && ! cmp -s "$SCRATCH/out/nest1" "$www/clean-a.zip" &&
+	[ "$(delta "$s0" "$s1" fallbacks decompress-layer block)" = 1 ] &&
+	[ "$(delta "$s0" "$s1" infected)" = 0 ]
+result "max-layers 1: a clean archive 3 layers deep takes the decompress-layer fallback (block)" $? \
+	"$(pdiag nest1; nfavd_log 5)" "stats: $s1"
+get nest1b /clean-a.zip
+s2=$(stats_json)
+[ "$HTTP_CODE" = 403 ] && [ "$(delta "$s1" "$s2" fallbacks decompress-layer block)" = 1 ]
+result "... and again when fetched a second time (not passed from the clean cache)" $? \
+	"$(pdiag nest1b; nfavd_log 5)" "stats: $s2"
+check "max-layers 2, decompress-layer log-and-permit" \
+	nfavctl set http max-layers 2 fallback decompress-layer log-and-permit
+s0=$(stats_json)
+get nest2 /clean-b.zip
+s1=$(stats_json)
+[ "$HTTP_CODE" = 200 ] && cmp -s "$SCRATCH/out/nest2" "$www/clean-b.zip" &&
+	[ "$(delta "$s0" "$s1" fallbacks decompress-layer log-and-permit)" = 1 ]
+result "max-layers 2: a clean archive 3 layers deep is logged and passes intact" $? \
+	"$(pdiag nest2; nfavd_log 5)" "stats: $s1"
+check "max-layers 3" nfavctl set http max-layers 3
+s0=$(stats_json)
+get nest3 /clean-c.zip
+s1=$(stats_json)
+[ "$HTTP_CODE" = 200 ] && cmp -s "$SCRATCH/out/nest3" "$www/clean-c.zip" &&
+	[ "$(delta "$s0" "$s1" fallbacks decompress-layer log-and-permit)" = 0 ] &&
+	[ "$(delta "$s0" "$s1" clean)" = 1 ]
+result "max-layers 3: the same kind of archive is clean, no fallback" $? \
+	"$(pdiag nest3; nfavd_log 5)" "stats: $s1"
 check "max-layers back to 2" nfavctl set http max-layers 2 fallback decompress-layer log-and-permit
 
 # ---- header-section limit and the malformed fallback

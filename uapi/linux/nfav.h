@@ -59,9 +59,11 @@
  *				0 = off): an object held this long without a
  *				verdict is trickled (all but its tail released)
  *	NFAV_P_MAX_LAYERS	u32, decompression layer limit (1 to
- *				NFAV_MAX_LAYERS_MAX): an object nested deeper
- *				takes the decompress-layer fallback (the
- *				daemon enforces it; see NFAV_O_MAX_LAYERS)
+ *				NFAV_MAX_LAYERS_MAX): an object in which no
+ *				signature matched and with content nested
+ *				deeper takes the decompress-layer fallback
+ *				(the daemon enforces it; see
+ *				NFAV_O_MAX_LAYERS)
  *	NFAV_P_HEADER_LIMIT	u32, bytes (NFAV_HEADER_LIMIT_MIN to
  *				NFAV_HEADER_LIMIT_MAX) a message's header
  *				section may take; more is malformed
@@ -116,21 +118,30 @@
  *				flight (allocated cyclically, 1 to 2^32-1)
  *	NFAV_A_OBJECT		nest of NFAV_O_* metadata; it always
  *				carries NFAV_O_MAX_LAYERS, the protocol's
- *				decompression layer limit: content nested
- *				deeper (an encoding or archive inside another
- *				counts one layer each) must not be scanned,
- *				the daemon answers NFAV_VERDICT_ERROR with
+ *				decompression layer limit: each archive or
+ *				compression format a file sits in is one
+ *				layer (content codings are none).  The
+ *				daemon scans as deep as its engine goes: a
+ *				signature found at any depth gives
+ *				NFAV_VERDICT_INFECTED; if none matched and
+ *				content lies under more layers than the
+ *				limit, it answers NFAV_VERDICT_ERROR with
  *				NFAV_REASON_DECOMPRESS_LAYER.
  *				NFAV_O_ENCODING, when present, lists the
  *				content codings applied to the data in the
  *				order they were applied (HTTP Content-Encoding,
  *				lower case, comma separated, "identity"
- *				omitted): the daemon undoes them (each one a
- *				layer) and scans the result.  A coding it does
- *				not know gives NFAV_REASON_DEFAULT; data that
- *				does not decode is scanned as it is and, if
- *				no signature matches, gives
- *				NFAV_REASON_CORRUPT_FILE
+ *				omitted): the daemon undoes them as clients
+ *				do (transport, not layers) and scans the
+ *				result.  After a coding it does not know, the
+ *				bytes as sent are scanned (what clients
+ *				keep); data that does not decode is scanned
+ *				as far as it decodes and as sent, without an
+ *				error.  More than 5 codings, or a
+ *				decompression bomb (decoded content over the
+ *				daemon's size limit from an object at least
+ *				100 times smaller), give
+ *				NFAV_REASON_MALFORMED
  *
  * NFAV_CMD_OBJECT_DATA: kernel to daemon, unicast.  Object content, in order,
  *	without gaps: NFAV_A_OBJECT_ID, NFAV_A_OFFSET (u64, offset of the first
@@ -167,7 +178,10 @@
  * a parser finds a protocol violation it cannot frame (conflicting lengths,
  * bad chunk sizes, a header section over the limit).  Block ends the
  * connection (the message is blocked); permit and log-and-permit pass the
- * rest of the connection unscanned, since its framing is unknown.
+ * rest of the connection unscanned, since its framing is unknown.  The
+ * daemon also answers it for an object's content codings that no client
+ * undoes (see NFAV_CMD_OBJECT_BEGIN): that object takes the fallback, as
+ * for the other reasons the daemon sends.
  *
  * Events
  * ------
