@@ -368,8 +368,10 @@ static void nfav_evasion(struct nfav_flow *flow, const char *what,
 /*
  * The global held-memory budget is exhausted.  An object being received in
  * this direction takes the out-of-resources fallback (permit: its held
- * segments go now; block: the flow is reset).  Otherwise the segment is
- * dropped and will be sent again.  Returns true to drop the segment.
+ * segments go now; block: the flow is reset).  A segment of a direction that
+ * holds nothing and is between messages goes on uncharged (it is most likely
+ * passed at once).  Otherwise the segment is dropped and will be sent again.
+ * Returns true to drop the segment.
  */
 static bool nfav_flow_out_of_mem(struct nfav_flow *flow, enum nfav_side side,
 				 struct nfav_pkts *p)
@@ -377,7 +379,7 @@ static bool nfav_flow_out_of_mem(struct nfav_flow *flow, enum nfav_side side,
 	struct nfav_flow_dir *d = &flow->dir[side];
 
 	if (!d->cur)
-		return true;
+		return d->in_msg || d->ra.held || d->ra.ooo;
 	nfav_object_out_of_resources(d->cur);
 	nfav_objects_settle(flow, p);
 	if (flow->state == NFAV_FLOW_ACTIVE)
@@ -495,7 +497,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 				  NF_ACCEPT : NF_DROP;
 			goto out_unlock;
 		}
-		/* The object passes: this segment is not held. */
+		/* Not charged: the object passed, or nothing is held. */
 		truesize = 0;
 	}
 	h = kmem_cache_alloc(nfav_held_cache, GFP_ATOMIC);
