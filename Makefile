@@ -16,7 +16,7 @@ CC ?= gcc
 export CC
 
 .PHONY: all module daemon cli unit selftests check demo bench fuzz deps clean \
-	modules-all sparse checkpatch
+	modules-all sparse checkpatch check-debug
 
 all: module daemon cli
 
@@ -51,6 +51,14 @@ selftests: all modules-all
 
 check:
 	@tools/check.sh
+
+# Build the KASAN + lockdep + kmemleak + slub_debug kernel from
+# linux-source-6.1 (cached in build/debug-kernel/, ~16 min on 2 cores), build
+# nfav.ko against it and run every QEMU selftest on it.  `make check` reuses
+# that kernel (a subset of the tests) once it is built.
+check-debug:
+	@NFAV_CHECK_STAGES="deps build debug-kernel debug" \
+		NFAV_DEBUG_TESTS="$${NFAV_DEBUG_TESTS:-all}" tools/check.sh
 
 demo:
 	@tools/demo.sh

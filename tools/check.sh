@@ -10,8 +10,18 @@
 # stage and, as the very last line, "N passed, N failed".  Exit status 0 only
 # if nothing failed.
 #
-# Environment: NFAV_CHECK_STAGES="deps build modules unit cli nfavd fuzz selftests"
-# (default: all, in that order); anything run-all.sh/run.sh reads.
+# Last, if the debug kernel (KASAN, lockdep, kmemleak, slub_debug; built by
+# tools/debug-kernel.sh, `make check-debug`) is already built, stage "debug"
+# builds nfav.ko against it and runs the QEMU selftests on it: under TCG that
+# kernel is several times slower, so `make check` runs only $DEBUG_SUBSET
+# there (NFAV_DEBUG_TESTS="a b" or "all" to choose); without it the stage is
+# one skip.  Stage "debug-kernel" builds that kernel (~16 min on 2 cores, not
+# in the default list; `make check-debug` = deps build debug-kernel debug with
+# every test).
+#
+# Environment: NFAV_CHECK_STAGES="deps build modules unit cli nfavd fuzz
+# selftests debug" (default: all, in that order); NFAV_DEBUG_TESTS; anything
+# run-all.sh/run.sh reads.
 # Parsed whole before it runs: editing this file during a run is safe.
 {
 set -u
@@ -19,7 +29,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 LOGDIR=$ROOT/build/check
 mkdir -p "$LOGDIR"
-STAGES=${NFAV_CHECK_STAGES:-deps build modules unit cli nfavd fuzz selftests}
+STAGES=${NFAV_CHECK_STAGES:-deps build modules unit cli nfavd fuzz selftests debug}
+# The debug kernel's share of `make check` (the whole suite: make check-debug).
+DEBUG_SUBSET="hostile lifecycle http_clean http_infected"
+# What the kernels after the oldest run (NFAV_SMOKE= for everything).
+SMOKE_SUBSET="hostile http_clean http_infected http_upload http_ipv6 lifecycle ctl forwarding"
 MAKEFLAGS="${MAKEFLAGS:-} -j$(nproc)"
 export MAKEFLAGS
 
@@ -76,6 +90,29 @@ no_warnings() {
 	fi
 }
 
+# Stage debug: the selftests on the cached debug kernel, if there is one.
+debug_selftests() {
+	local kbuild=$ROOT/build/debug-kernel kver tests direct=1
+	if ! tools/debug-kernel.sh --check; then
+		echo "ok 1 debug kernel selftests # SKIP no debug kernel built (make check-debug builds it)"
+		return 0
+	fi
+	kver=$(cat "$kbuild/include/config/kernel.release")
+	if ! selftests/qemu/build-modules.sh "$kbuild"; then
+		echo "not ok 1 debug: build nfav.ko for $kver"
+		return 1
+	fi
+	tests=${NFAV_DEBUG_TESTS:-$DEBUG_SUBSET}
+	[ "$tests" = all ] && tests=
+	# init= takes a path without spaces; the initramfs boot works too.
+	case "$ROOT" in *" "*) direct=0 ;; esac
+	echo "# debug: $kver: ${tests:-every test}"
+	# shellcheck disable=SC2086
+	NFAV_KERNEL=$kbuild/arch/x86/boot/bzImage NFAV_DIRECT_ROOT=$direct \
+		NFAV_TEST_TIMEOUT=${NFAV_TEST_TIMEOUT:-900} \
+		selftests/qemu/run-all.sh $tests
+}
+
 for st in $STAGES; do
 	[ -n "$abort" ] && break
 	case $st in
@@ -99,7 +136,14 @@ for st in $STAGES; do
 			stage fuzz status sh -c 'echo "selftests/unit/Makefile has no fuzz-short target"; exit 1'
 		fi
 		;;
-	selftests) stage selftests tap selftests/qemu/run-all.sh ;;
+	selftests)
+		# Every test on the oldest kernel, a smoke subset on the others:
+		# the whole suite twice would not fit the time budget.
+		stage selftests tap env NFAV_SMOKE="${NFAV_SMOKE-$SMOKE_SUBSET}" \
+			selftests/qemu/run-all.sh
+		;;
+	debug-kernel) stage debug-kernel status tools/debug-kernel.sh || abort=debug-kernel ;;
+	debug) stage debug tap debug_selftests ;;
 	*) echo "check: unknown stage $st" >&2; total_fail=$((total_fail + 1)) ;;
 	esac
 done

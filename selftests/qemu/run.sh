@@ -12,7 +12,8 @@
 # port.  See selftests/README.md.
 #
 # Environment:
-#   NFAV_KERNEL=bzImage      kernel to boot (default /boot/vmlinuz-KVER)
+#   NFAV_KERNEL=bzImage      kernel to boot (default /boot/vmlinuz-KVER);
+#                            without KVER, KVER is the image's release
 #   NFAV_KMODDIR=dir         its module tree (default /lib/modules/KVER)
 #   NFAV_MODULE=path         nfav.ko (default build/KVER/kmod/nfav.ko)
 #   NFAVD=path, NFAVCTL=path  other daemon/CLI builds (default helper/nfavd,
@@ -23,7 +24,8 @@
 #                            with virtio and 9p built in)
 #   NFAV_QEMU_SHELL=1|after  interactive shell on the console before/after
 #                            the tests (no timeout)
-#   NFAV_QEMU_TIMEOUT=secs   whole guest (default 600 + 300 per test script)
+#   NFAV_QEMU_TIMEOUT=secs   whole guest (default 600 + NFAV_TEST_TIMEOUT
+#                            per test script)
 #   NFAV_TEST_TIMEOUT=secs   one test script (default 300)
 #   NFAV_QEMU_MEM, NFAV_QEMU_SMP   default 2G, 2
 #   NFAV_QEMU_APPEND         extra kernel command line
@@ -41,9 +43,20 @@ if [ $# -gt 0 ] && [[ "$1" != */* ]] && [ ! -e "$ROOT/selftests/net/${1%.sh}.sh"
 	KVER=$1
 	shift
 fi
+# Kernel release of a bzImage (the setup header's kernel_version string).
+image_kver() {
+	local off
+	[ "$(dd if="$1" bs=1 skip=514 count=4 2>/dev/null)" = HdrS ] || return 1
+	off=$(od -An -tu2 -j526 -N2 "$1" | tr -d ' ')
+	[ -n "$off" ] && [ "$off" -gt 0 ] || return 1
+	dd if="$1" bs=1 skip=$((off + 512)) count=200 2>/dev/null |
+		tr '\0' '\n' | head -n 1 | awk '{print $1}'
+}
 if [ -z "$KVER" ]; then
 	if [ -n "${NFAV_KMODDIR:-}" ]; then
 		KVER=$(basename "$NFAV_KMODDIR")
+	elif [ -n "${NFAV_KERNEL:-}" ] && KVER=$(image_kver "$NFAV_KERNEL") && [ -n "$KVER" ]; then
+		:
 	else
 		KVER=$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n 1)
 	fi
@@ -129,7 +142,7 @@ if [ -n "${NFAV_QEMU_SHELL:-}" ] && [ "${NFAV_QEMU_SHELL}" != 0 ]; then
 	"${qemu[@]}"
 	rc=$?
 else
-	tmo=${NFAV_QEMU_TIMEOUT:-$((600 + 300 * ${#tests[@]}))}
+	tmo=${NFAV_QEMU_TIMEOUT:-$((600 + ${NFAV_TEST_TIMEOUT:-300} * ${#tests[@]}))}
 	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$log"
 	rc=${PIPESTATUS[0]}
 fi
