@@ -301,10 +301,12 @@ void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 		return;
 	/*
 	 * A sender that is not limited by its windows can go on sending: a
-	 * retransmission of a small held amount is its timer, not a stall.
-	 * Letting data go then would hand over a small object whole.
+	 * retransmission of a small held amount that holds content is its
+	 * timer, not a stall; letting data go then would hand over a small
+	 * object whole.  Held headers alone go (a client waiting for
+	 * "100 Continue" before it sends the body).
 	 */
-	if (retrans && !d->trickle &&
+	if (retrans && !d->trickle && d->cur && d->content_seen &&
 	    d->ra.held_bytes < NFAV_STALL_MIN_SEGS * d->mss)
 		return;
 	nfav_trickle_start(d);
