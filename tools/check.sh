@@ -107,12 +107,12 @@ debug_selftests() {
 	# init= takes a path without spaces; the initramfs boot works too.
 	case "$ROOT" in *" "*) direct=0 ;; esac
 	echo "# debug: $kver: ${tests:-every test}"
-	# pci=noacpi: under KASAN and TCG the ACPI interpreter needs more than
+	# acpi=noirq: under KASAN and TCG the ACPI interpreter needs more than
 	# its 30 s loop timeout for QEMU's _PRT, once per PCI device.
 	# shellcheck disable=SC2086
 	NFAV_KERNEL=$kbuild/arch/x86/boot/bzImage NFAV_DIRECT_ROOT=$direct \
-		NFAV_TEST_TIMEOUT=${NFAV_TEST_TIMEOUT:-900} \
-		NFAV_QEMU_APPEND="pci=noacpi ${NFAV_QEMU_APPEND:-}" \
+		NFAV_TEST_TIMEOUT=${NFAV_TEST_TIMEOUT:-1800} \
+		NFAV_QEMU_APPEND="acpi=noirq ${NFAV_QEMU_APPEND:-}" \
 		selftests/qemu/run-all.sh $tests
 }
 
