@@ -53,9 +53,10 @@ check:
 	@tools/check.sh
 
 # Build the KASAN + lockdep + kmemleak + slub_debug kernel from
-# linux-source-6.1 (cached in build/debug-kernel/, ~16 min on 2 cores), build
-# nfav.ko against it and run every QEMU selftest on it.  `make check` reuses
-# that kernel (a subset of the tests) once it is built.
+# linux-source-6.1 (cached in build/debug-kernel/; 86 min on 2 shared
+# cores), build nfav.ko against it and run every QEMU selftest on it (hours
+# under TCG).  `make check` reuses that kernel for a subset of the tests
+# once it is built, if its time budget allows.
 check-debug:
 	@NFAV_CHECK_STAGES="deps build debug-kernel debug" \
 		NFAV_DEBUG_TESTS="$${NFAV_DEBUG_TESTS:-all}" tools/check.sh

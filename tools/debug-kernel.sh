@@ -20,8 +20,8 @@
 #
 # Cached: when bzImage exists and was built from the same sources and the
 # same configuration (this script's option list), nothing is done.  The
-# build runs under `nice -n 19` (about 16 minutes on 2 idle cores, longer on
-# a shared machine).
+# build runs under `nice -n 19` (86 minutes on 2 cores shared with other
+# builds and QEMU guests, less on idle cores).
 #
 #   --check   exit 0 if the cached kernel is complete and current, 1 if not
 #             (builds nothing)
