@@ -35,6 +35,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -295,7 +296,7 @@ static void log_verdict(uint64_t id, const char *desc,
 }
 
 static void send_verdict(uint64_t id, uint32_t gen, const char *desc,
-			 const struct scan_result *r)
+			 uint64_t checked, const struct scan_result *r)
 {
 	struct nl_msg *msg;
 	bool current;
@@ -317,6 +318,7 @@ static void send_verdict(uint64_t id, uint32_t gen, const char *desc,
 	if (!msg ||
 	    nla_put_u64(msg, NFAV_A_OBJECT_ID, id) ||
 	    nla_put_u8(msg, NFAV_A_VERDICT, r->verdict) ||
+	    (checked && nla_put_u64(msg, NFAV_A_CHECKED, checked)) ||
 	    (r->verdict == NFAV_VERDICT_INFECTED &&
 	     nla_put_string(msg, NFAV_A_VIRUS, r->virus)) ||
 	    (r->verdict == NFAV_VERDICT_ERROR &&
@@ -336,7 +338,7 @@ static void send_verdict(uint64_t id, uint32_t gen, const char *desc,
 /* Worker threads: the verdict of a scanned job. */
 void kernel_send_verdict(const struct job *job, const struct scan_result *r)
 {
-	send_verdict(job->id, job->gen, job->desc, r);
+	send_verdict(job->id, job->gen, job->desc, job->checked, r);
 }
 
 /* Main thread: an error verdict for an object that cannot be scanned. */
@@ -346,7 +348,7 @@ static void send_error(uint64_t id, const char *desc, enum nfav_reason reason,
 	struct scan_result r;
 
 	scan_error(&r, reason, "%s", detail);
-	send_verdict(id, nl.gen, desc, &r);
+	send_verdict(id, nl.gen, desc, 0, &r);
 }
 
 /* ---- state changes (main thread) ------------------------------------------ */
@@ -803,6 +805,7 @@ static void on_end(uint64_t id, struct nlattr **tb)
 	job->encoding = o->encoding;
 	job->max_layers = o->max_layers;
 	job->gen = nl.gen;
+	job->checked = 0;
 	memcpy(job->desc, o->desc, sizeof(job->desc));
 	o->fd = -1;
 	o->encoding = NULL;
@@ -813,6 +816,65 @@ static void on_end(uint64_t id, struct nlattr **tb)
 	if (pool_submit(job)) {
 		send_error(id, job->desc, NFAV_REASON_OUT_OF_RESOURCES,
 			   "scan queue full");
+		job_free(job);
+	}
+}
+
+/*
+ * The kernel's sender waits for content it keeps back: scan what the object
+ * has so far (a new open file description of its memfd, which goes on
+ * growing) and answer with NFAV_A_CHECKED.  The object stays in the table.
+ */
+static void on_check(uint64_t id, struct nlattr **tb)
+{
+	struct object *o = objects_find(id);
+	uint64_t size = tb[NFAV_A_SIZE] ? nla_get_u64(tb[NFAV_A_SIZE]) : 0;
+	struct scan_result r;
+	struct job *job;
+	char path[64];
+	int fd;
+
+	if (!size) {
+		log_err("check of object %llu without a size ignored",
+			(unsigned long long)id);
+		return;
+	}
+	if (!o || o->error != NFAV_REASON_NONE || o->size < size) {
+		scan_error(&r, NFAV_REASON_DEFAULT, "content not received");
+		send_verdict(id, nl.gen, o ? o->desc : "(unknown object)",
+			     size, &r);
+		return;
+	}
+	o->last = monotonic_now();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", o->fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	job = fd >= 0 ? malloc(sizeof(*job)) : NULL;
+	if (job) {
+		job->encoding = o->encoding ? strdup(o->encoding) : NULL;
+		if (o->encoding && !job->encoding) {
+			free(job);
+			job = NULL;
+		}
+	}
+	if (!job) {
+		if (fd >= 0)
+			close(fd);
+		scan_error(&r, NFAV_REASON_OUT_OF_RESOURCES, "out of memory");
+		send_verdict(id, nl.gen, o->desc, size, &r);
+		return;
+	}
+	job->id = id;
+	job->fd = fd;
+	job->size = size;
+	job->max_layers = o->max_layers;
+	job->gen = nl.gen;
+	job->checked = size;
+	memcpy(job->desc, o->desc, sizeof(job->desc));
+	log_info("object %llu: sender waits: checking its first %llu bytes",
+		  (unsigned long long)id, (unsigned long long)size);
+	if (pool_submit(job)) {
+		scan_error(&r, NFAV_REASON_OUT_OF_RESOURCES, "scan queue full");
+		send_verdict(id, nl.gen, job->desc, size, &r);
 		job_free(job);
 	}
 }
@@ -845,7 +907,7 @@ static void handle_genl(struct nlmsghdr *h)
 		return;
 	}
 	if (g->cmd != NFAV_CMD_OBJECT_BEGIN && g->cmd != NFAV_CMD_OBJECT_DATA &&
-	    g->cmd != NFAV_CMD_OBJECT_END) {
+	    g->cmd != NFAV_CMD_OBJECT_END && g->cmd != NFAV_CMD_OBJECT_CHECK) {
 		log_debug("kernel message with command %u ignored", g->cmd);
 		return;
 	}
@@ -865,6 +927,9 @@ static void handle_genl(struct nlmsghdr *h)
 		break;
 	case NFAV_CMD_OBJECT_END:
 		on_end(id, tb);
+		break;
+	case NFAV_CMD_OBJECT_CHECK:
+		on_check(id, tb);
 		break;
 	}
 }

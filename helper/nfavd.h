@@ -154,6 +154,7 @@ struct job {
 	char *encoding;			/* content codings, NULL if none */
 	unsigned int max_layers;
 	uint32_t gen;			/* netlink generation it belongs to */
+	uint64_t checked;		/* a check of the first bytes, or 0 */
 	struct job *next;
 	char desc[OBJECT_DESC_MAX];
 };

@@ -139,36 +139,50 @@ static bool nfav_flow_evictable(const struct nfav_flow *flow)
 }
 
 /*
- * The table is full: make room by forgetting a half-open flow (a SYN flood
- * thus evicts itself instead of locking everyone else out of scanning) or
- * one idle for NFAV_EVICT_IDLE with nothing held or pending, which is reset
- * first (its later payload would be dropped as untracked).  The oldest
- * NFAV_EVICT_SCAN flows of the namespace's list are looked at, the busy ones
- * rotated to its end, so each attempt costs a bounded amount of work.
+ * Pick a flow to evict from the head of @list, rotating the busy ones to its
+ * end.  Called with nn->lru_lock held; returns it with a reference, unlinked
+ * from the list.
  */
-static bool nfav_flow_evict(struct nfav_net *nn)
+static struct nfav_flow *nfav_flow_victim(struct list_head *list)
 {
-	struct nfav_flow *flow, *victim = NULL;
-	struct nfav_pkts p;
+	struct nfav_flow *flow;
 	unsigned int n;
 	bool ok;
 
-	spin_lock_bh(&nn->lru_lock);
 	for (n = 0; n < NFAV_EVICT_SCAN; n++) {
-		flow = list_first_entry_or_null(&nn->lru, struct nfav_flow,
-						lru);
+		flow = list_first_entry_or_null(list, struct nfav_flow, lru);
 		if (!flow)
 			break;
-		list_move_tail(&flow->lru, &nn->lru);
+		list_move_tail(&flow->lru, list);
 		spin_lock(&flow->lock);
 		ok = nfav_flow_evictable(flow);
 		spin_unlock(&flow->lock);
 		if (ok && refcount_inc_not_zero(&flow->refcnt)) {
 			list_del_init(&flow->lru);
-			victim = flow;
-			break;
+			return flow;
 		}
 	}
+	return NULL;
+}
+
+/*
+ * The table is full: make room by forgetting the oldest half-open flow (a
+ * SYN flood thus evicts itself instead of locking everyone else out of
+ * scanning), else one idle for NFAV_EVICT_IDLE with nothing held or pending,
+ * which is reset first (its later payload would be dropped as untracked).
+ * Half-open flows have a list of their own, so established ones in front of
+ * them never hide them; at most NFAV_EVICT_SCAN flows of each list are
+ * looked at, so each attempt costs a bounded amount of work.
+ */
+static bool nfav_flow_evict(struct nfav_net *nn)
+{
+	struct nfav_flow *victim;
+	struct nfav_pkts p;
+
+	spin_lock_bh(&nn->lru_lock);
+	victim = nfav_flow_victim(&nn->embryonic);
+	if (!victim)
+		victim = nfav_flow_victim(&nn->lru);
 	spin_unlock_bh(&nn->lru_lock);
 	if (!victim)
 		return false;
@@ -192,12 +206,21 @@ static bool nfav_flow_evict(struct nfav_net *nn)
 /**
  * nfav_flow_established - the client acknowledged the server's SYN: the
  * flow is no longer half-open
- * @flow: the flow, locked
+ * @flow: the flow, not locked (the LRU lock nests the flow locks)
+ *
+ * It moves from the half-open list, where it would be evicted first, to the
+ * list of established flows.
  */
 void nfav_flow_established(struct nfav_flow *flow)
 {
-	lockdep_assert_held(&flow->lock);
-	flow->embryonic = false;
+	struct nfav_net *nn = flow->nn;
+
+	spin_lock_bh(&nn->lru_lock);
+	if (flow->on_embryonic && !flow->unlinked) {
+		list_move_tail(&flow->lru, &nn->lru);
+		flow->on_embryonic = false;
+	}
+	spin_unlock_bh(&nn->lru_lock);
 }
 
 /**
@@ -252,8 +275,11 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 	if (!old) {
 		/* Unless a teardown already unlinked it (another CPU). */
 		spin_lock_bh(&nn->lru_lock);
-		if (!flow->unlinked)
-			list_add_tail(&flow->lru, &nn->lru);
+		if (!flow->unlinked) {
+			flow->on_embryonic = flow->embryonic;
+			list_add_tail(&flow->lru, flow->embryonic ?
+				      &nn->embryonic : &nn->lru);
+		}
 		spin_unlock_bh(&nn->lru_lock);
 		return flow;
 	}
@@ -594,6 +620,7 @@ int nfav_flows_init(struct nfav_net *nn)
 	atomic_set(&nn->live_flows, 0);
 	spin_lock_init(&nn->lru_lock);
 	INIT_LIST_HEAD(&nn->lru);
+	INIT_LIST_HEAD(&nn->embryonic);
 	ret = rhashtable_init(&nn->flows, &nfav_flow_params);
 	if (ret)
 		return ret;

@@ -240,6 +240,71 @@ static bool nfav_tcp_parse(struct sk_buff *skb, u8 pf, struct nfav_tcp *t)
 }
 
 /*
+ * Make @skb carry only the first @keep bytes of its TCP payload (the TCP
+ * header at @thoff from its network header), without FIN, with its lengths
+ * and checksums fixed up.
+ */
+static int nfav_skb_trim_payload(struct sk_buff *skb, u8 pf,
+				 unsigned int thoff, unsigned int keep)
+{
+	unsigned int hlen, tcplen, payload;
+	struct tcphdr *th;
+	__wsum csum;
+
+	if (skb_ensure_writable(skb, thoff + sizeof(*th)))
+		return -ENOMEM;
+	th = (struct tcphdr *)(skb->data + thoff);
+	hlen = thoff + th->doff * 4;
+	if (skb_ensure_writable(skb, hlen) || pskb_trim(skb, hlen + keep))
+		return -ENOMEM;
+	th = (struct tcphdr *)(skb->data + thoff);
+	th->fin = 0;
+	tcplen = skb->len - thoff;
+	payload = tcplen - th->doff * 4;
+	if (skb_is_gso(skb)) {
+		if (payload > skb_shinfo(skb)->gso_size)
+			skb_shinfo(skb)->gso_segs =
+				DIV_ROUND_UP(payload, skb_shinfo(skb)->gso_size);
+		else
+			skb_gso_reset(skb);
+	}
+	if (pf == NFPROTO_IPV4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = htons(skb->len - skb_network_offset(skb));
+		ip_send_check(iph);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->payload_len = htons(skb->len - skb_network_offset(skb) -
+					  sizeof(*ip6h));
+	}
+	th->check = 0;
+	if (skb_is_gso(skb)) {
+		/* Segmentation computes the checksum of each segment. */
+		if (pf == NFPROTO_IPV4)
+			th->check = ~tcp_v4_check(tcplen, ip_hdr(skb)->saddr,
+						  ip_hdr(skb)->daddr, 0);
+		else
+			th->check = ~tcp_v6_check(tcplen, &ipv6_hdr(skb)->saddr,
+						  &ipv6_hdr(skb)->daddr, 0);
+		if (!skb_partial_csum_set(skb, thoff,
+					  offsetof(struct tcphdr, check)))
+			return -EINVAL;
+		return 0;
+	}
+	csum = skb_checksum(skb, thoff, tcplen, 0);
+	if (pf == NFPROTO_IPV4)
+		th->check = tcp_v4_check(tcplen, ip_hdr(skb)->saddr,
+					 ip_hdr(skb)->daddr, csum);
+	else
+		th->check = tcp_v6_check(tcplen, &ipv6_hdr(skb)->saddr,
+					 &ipv6_hdr(skb)->daddr, csum);
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+/*
  * Remove the payload of a SYN (TCP Fast Open data).  The receiver then
  * acknowledges only the SYN and the client sends the data again once the
  * connection is open, where it is parsed as the start of the stream like any
@@ -248,32 +313,62 @@ static bool nfav_tcp_parse(struct sk_buff *skb, u8 pf, struct nfav_tcp *t)
  */
 static int nfav_syn_strip(struct sk_buff *skb, u8 pf, const struct nfav_tcp *t)
 {
-	unsigned int hlen = t->thoff + t->th.doff * 4;
-	struct tcphdr *th;
+	return nfav_skb_trim_payload(skb, pf, t->thoff, 0);
+}
 
-	if (skb_ensure_writable(skb, hlen) || pskb_trim(skb, hlen))
-		return -ENOMEM;
-	th = (struct tcphdr *)(skb->data + t->thoff);
-	th->check = 0;
-	if (pf == NFPROTO_IPV4) {
-		struct iphdr *iph = ip_hdr(skb);
+/**
+ * nfav_held_split - let the first @n payload bytes of a held segment go
+ * @h: the segment, first in its direction's held list
+ * @n: bytes, 0 < @n < h->seg.len
+ *
+ * A copy of the packet trimmed to those bytes (without FIN) is returned, to
+ * be passed; the caller then trims @h (nfav_reasm_held_trim()), whose packet
+ * is left as it is: when it goes, the receiver sees the first bytes again,
+ * as in any retransmission.  The copy is not charged to the held budget (it
+ * leaves at once).
+ *
+ * Return: the copy, with its own references, or NULL (no memory).
+ */
+struct nfav_held *nfav_held_split(struct nfav_held *h, u32 n)
+{
+	const struct tcphdr *th;
+	struct nfav_held *c;
+	struct sk_buff *skb;
 
-		iph->tot_len = htons(skb->len - skb_network_offset(skb));
-		ip_send_check(iph);
-		th->check = tcp_v4_check(hlen - t->thoff, iph->saddr,
-					 iph->daddr,
-					 csum_partial(th, hlen - t->thoff, 0));
-	} else {
-		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	if (!n || n >= h->seg.len)
+		return NULL;
+	skb = skb_copy(h->skb, GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb)
+		return NULL;
+	c = kmem_cache_alloc(nfav_held_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!c)
+		goto err_skb;
+	/*
+	 * The packet's payload may start before the segment (an earlier
+	 * split): the copy ends @n bytes into the segment.
+	 */
+	th = (struct tcphdr *)(skb->data + h->thoff);
+	if (nfav_skb_trim_payload(skb, h->state.pf, h->thoff,
+				  h->data_off + n - h->thoff - th->doff * 4))
+		goto err_c;
+	*c = *h;
+	c->skb = skb;
+	c->seg.next = NULL;
+	c->seg.len = n;
+	c->seg.fin = 0;
+	c->truesize = 0;
+	c->where = NFAV_H_NONE;
+	INIT_LIST_HEAD(&c->node);
+	if (!nfav_held_get_refs(c))
+		goto err_c;
+	h->data_off += n;
+	return c;
 
-		ip6h->payload_len = htons(skb->len - skb_network_offset(skb) -
-					  sizeof(*ip6h));
-		th->check = tcp_v6_check(hlen - t->thoff, &ip6h->saddr,
-					 &ip6h->daddr,
-					 csum_partial(th, hlen - t->thoff, 0));
-	}
-	skb->ip_summed = CHECKSUM_NONE;
-	return 0;
+err_c:
+	kmem_cache_free(nfav_held_cache, c);
+err_skb:
+	kfree_skb(skb);
+	return NULL;
 }
 
 /*
@@ -399,6 +494,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	struct nfav_net *nn = flow->nn;
 	struct nfav_flow_dir *d = &flow->dir[side];
 	unsigned int verdict = NF_ACCEPT;
+	bool established = false;
 	const struct tcphdr *th = &t->th;
 	struct nfav_held *h;
 	struct nfav_pkts p;
@@ -452,8 +548,10 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 
 	/* The client acknowledged the server's SYN: no longer half-open. */
 	if (unlikely(flow->embryonic) && side == NFAV_SIDE_CLIENT && th->ack &&
-	    flow->dir[NFAV_SIDE_SERVER].isn_known)
-		nfav_flow_established(flow);
+	    flow->dir[NFAV_SIDE_SERVER].isn_known) {
+		flow->embryonic = false;
+		established = true;
+	}
 
 	/* What this end can receive limits what the other end may hold. */
 	flow->dir[!side].peer_window = (u32)ntohs(th->window) <<
@@ -512,6 +610,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	h->seg.fin = th->fin;
 	h->skb = skb;
 	h->state = *state;
+	h->thoff = t->thoff;
 	h->data_off = t->thoff + th->doff * 4;
 	h->where = NFAV_H_NONE;
 	h->truesize = truesize;
@@ -588,6 +687,8 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 
 out_unlock:
 	spin_unlock_bh(&flow->lock);
+	if (unlikely(established))
+		nfav_flow_established(flow);
 	nfav_pkts_flush(&p, true);
 	return verdict;
 }

@@ -183,6 +183,7 @@ static const struct nla_policy nfav_policy[NFAV_A_MAX + 1] = {
 	},
 	[NFAV_A_EVENT]			= { .type = NLA_REJECT },
 	[NFAV_A_FLOW]			= { .type = NLA_REJECT },
+	[NFAV_A_CHECKED]		= NLA_POLICY_MIN(NLA_U64, 1),
 };
 
 static u8 nfav_af(u8 nfproto)
@@ -1127,7 +1128,9 @@ static int nfav_nl_verdict(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[NFAV_A_VIRUS])
 		virus = nla_data(attrs[NFAV_A_VIRUS]);
 
-	err = nfav_verdict(nn, nla_get_u64(attrs[NFAV_A_OBJECT_ID]), verdict,
+	err = nfav_verdict(nn, nla_get_u64(attrs[NFAV_A_OBJECT_ID]),
+			   attrs[NFAV_A_CHECKED] ?
+			   nla_get_u64(attrs[NFAV_A_CHECKED]) : 0, verdict,
 			   reason, virus);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[NFAV_A_OBJECT_ID],

@@ -128,7 +128,8 @@ struct nfav_net {
 	struct rhashtable flows;
 	atomic_t nflows;
 	spinlock_t lru_lock;			/* nests the flow locks */
-	struct list_head lru;			/* flows, eviction candidates first */
+	struct list_head lru;			/* established flows, oldest first */
+	struct list_head embryonic;		/* half-open flows, oldest first */
 	struct delayed_work gc_work;
 
 	struct xarray objects;			/* id -> struct nfav_object */
@@ -167,6 +168,7 @@ struct nfav_held {
 	u32 data_off;			/* TCP payload offset in skb */
 	u32 truesize;			/* charged to the global budget */
 	u8 where;			/* enum nfav_held_where */
+	u16 thoff;			/* TCP header offset in skb */
 };
 
 enum nfav_held_where {
@@ -230,8 +232,9 @@ struct nfav_flow {
 	u64 objects_seen;
 	struct nfav_flow_dir dir[2];	/* enum nfav_side */
 	struct timer_list stall_timer;	/* holds a reference when armed */
-	struct list_head lru;		/* on nfav_net.lru, under its lock */
+	struct list_head lru;		/* on nfav_net.lru or .embryonic, under lru_lock */
 	bool embryonic;			/* the client has not acked the SYN-ACK */
+	bool on_embryonic;		/* on nfav_net.embryonic, under lru_lock */
 	bool unlinked;			/* out of the table, under nfav_net.lru_lock */
 	void *pstate;			/* parser state, allocated on first data */
 };
@@ -262,8 +265,14 @@ struct nfav_object {
 	bool fully_held;		/* message start still held */
 	bool counted_pending;		/* counted in nfav_net.pending */
 	bool ended_sent;
+	bool check_pending;		/* an OBJECT_CHECK awaits its answer */
+	bool checked_valid;		/* checked_seq is valid */
+	u32 check_seq;			/* content end when the check was sent */
+	u64 check_size;			/* content bytes the check covers */
+	u32 checked_seq;		/* content up to here was checked clean */
+	unsigned long check_time;	/* jiffies of the last check */
 	u32 msg_start;			/* sequence of the message's first byte */
-	u32 end_seq;			/* one past the last byte, once ended */
+	u32 end_seq;			/* past its last content byte, once ended */
 	unsigned long begun;		/* jiffies */
 	u64 size;			/* content bytes seen */
 	/* Data message being filled (under the flow lock). */
@@ -350,6 +359,7 @@ void nfav_hooks_unregister(struct net *net);
 void nfav_pkts_init(struct nfav_pkts *p);
 void nfav_pkts_flush(struct nfav_pkts *p, bool reinject);
 void nfav_held_free(struct nfav_held *h);
+struct nfav_held *nfav_held_split(struct nfav_held *h, u32 n);
 void nfav_pkts_pass(struct nfav_pkts *p, struct nfav_held *h);
 void nfav_pkts_drop(struct nfav_pkts *p, struct nfav_held *h);
 int nfav_hook_init(void);
@@ -360,6 +370,8 @@ void nfav_stream_init(struct nfav_flow *flow);
 int nfav_stream_prepare(struct nfav_flow *flow);
 void nfav_stream_free(struct nfav_flow *flow);
 void nfav_stream_stop(struct nfav_flow *flow);
+void nfav_stream_checked(struct nfav_flow *flow, enum nfav_side side,
+			 struct nfav_pkts *p);
 void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 			 bool retrans, struct nfav_pkts *p);
 void nfav_stream_parse(struct nfav_flow *flow, enum nfav_side side,
@@ -386,8 +398,9 @@ void nfav_flow_abort_objects(struct nfav_flow *flow);
 void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 		   struct nfav_object *obj, struct nfav_pkts *p);
 void nfav_flow_send_resets(struct nfav_flow *flow, struct nfav_pkts *p);
-int nfav_verdict(struct nfav_net *nn, u64 id, u8 verdict, u8 reason,
-		 const char *virus);
+void nfav_object_check(struct nfav_object *obj, u32 content_end);
+int nfav_verdict(struct nfav_net *nn, u64 id, u64 checked, u8 verdict,
+		 u8 reason, const char *virus);
 int nfav_daemon_register(struct nfav_net *nn, u32 portid,
 			 const struct nfav_daemon *d);
 int nfav_daemon_unregister(struct nfav_net *nn, u32 portid);

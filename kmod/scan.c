@@ -215,6 +215,91 @@ static void nfav_object_send_end(struct nfav_object *obj, bool aborted)
 	nfav_tx_queue(obj->flow->nn, skb);
 }
 
+/*
+ * Minimum time between two checks of one object, unless its content at
+ * least doubled since the last one: a sender that pauses again and again
+ * cannot make the daemon rescan a growing object without bound.
+ */
+#define NFAV_CHECK_INTERVAL	HZ
+
+static void nfav_object_forget(struct nfav_object *obj);
+
+/**
+ * nfav_object_check - ask the daemon to scan what it has of @obj so far
+ * @obj: an object being received, its flow locked
+ * @content_end: sequence number one past its newest content byte
+ *
+ * Its sender waits for the acknowledgement of the content byte kept back
+ * (see nfav_stream_stalled()).  A clean answer lets that content go
+ * (nfav_verdict()); the object is still scanned whole at its end.
+ */
+void nfav_object_check(struct nfav_object *obj, u32 content_end)
+{
+	struct sk_buff *skb;
+
+	lockdep_assert_held(&obj->flow->lock);
+	if (!obj->id || obj->ended_sent || obj->check_pending ||
+	    obj->decision != NFAV_DECIDE_NONE || !obj->size ||
+	    (obj->checked_valid && obj->checked_seq == content_end))
+		return;
+	if (obj->check_size && obj->size < 2 * obj->check_size &&
+	    time_before(jiffies, obj->check_time + NFAV_CHECK_INTERVAL))
+		return;
+	nfav_object_flush(obj);
+	skb = nfav_tx_msg(NFAV_CMD_OBJECT_CHECK, obj->id,
+			  nla_total_size_64bit(8));
+	if (!skb)
+		return;
+	if (nla_put_u64_64bit(skb, NFAV_A_SIZE, obj->size, NFAV_A_PAD)) {
+		kfree_skb(skb);
+		return;
+	}
+	nfav_tx_end_msg(skb);
+	nfav_tx_queue(obj->flow->nn, skb);
+	obj->check_pending = true;
+	obj->check_size = obj->size;
+	obj->check_seq = content_end;
+	obj->check_time = jiffies;
+}
+
+/* The daemon's answer to nfav_object_check(). */
+static int nfav_object_checked(struct nfav_object *obj, u64 checked,
+			       u8 verdict, const char *virus,
+			       struct nfav_pkts *p)
+{
+	struct nfav_flow *flow = obj->flow;
+
+	if (!obj->check_pending || checked != obj->check_size)
+		return -EINVAL;
+	obj->check_pending = false;
+	switch (verdict) {
+	case NFAV_VERDICT_CLEAN:
+		obj->checked_valid = true;
+		obj->checked_seq = obj->check_seq;
+		if (obj->state == NFAV_OBJ_RECEIVING &&
+		    flow->state == NFAV_FLOW_ACTIVE)
+			nfav_stream_checked(flow, obj->side, p);
+		break;
+	case NFAV_VERDICT_INFECTED:
+		nfav_count(flow->nn, flow->proto, NFAV_C_SCANNED);
+		nfav_count(flow->nn, flow->proto, NFAV_C_INFECTED);
+		strscpy(obj->virus, virus && virus[0] ? virus : "unknown",
+			sizeof(obj->virus));
+		obj->decision = NFAV_DECIDE_BLOCK;
+		/* No verdict for the whole object is wanted any more. */
+		nfav_object_send_end(obj, true);
+		nfav_object_forget(obj);
+		if (flow->dir[obj->side].cur == obj)
+			flow->dir[obj->side].cur = NULL;
+		nfav_objects_settle(flow, p);
+		break;
+	default:
+		/* No conclusion: the content stays held until the end. */
+		break;
+	}
+	return 0;
+}
+
 /* ---- object lifetime ---- */
 
 static void nfav_object_free_rcu(struct rcu_head *rcu)
@@ -763,6 +848,8 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
  * nfav_verdict - the daemon's answer for an object
  * @nn: per-netns state
  * @id: the object
+ * @checked: 0 for the verdict on the whole object, else the size of the
+ *           check (nfav_object_check()) this answers
  * @verdict: enum nfav_verdict
  * @reason: enum nfav_reason, for NFAV_VERDICT_ERROR
  * @virus: signature name, for NFAV_VERDICT_INFECTED
@@ -770,8 +857,8 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
  * Context: process context.
  * Return: 0, or -ENOENT when the object is gone.
  */
-int nfav_verdict(struct nfav_net *nn, u64 id, u8 verdict, u8 reason,
-		 const char *virus)
+int nfav_verdict(struct nfav_net *nn, u64 id, u64 checked, u8 verdict,
+		 u8 reason, const char *virus)
 {
 	struct nfav_object *obj;
 	struct nfav_flow *flow;
@@ -794,6 +881,10 @@ int nfav_verdict(struct nfav_net *nn, u64 id, u8 verdict, u8 reason,
 	if (obj->decision != NFAV_DECIDE_NONE || obj->id != id ||
 	    list_empty(&obj->list)) {
 		ret = -ENOENT;
+		goto out;
+	}
+	if (checked) {
+		ret = nfav_object_checked(obj, checked, verdict, virus, &p);
 		goto out;
 	}
 	if (obj->state != NFAV_OBJ_COMPLETE) {

@@ -121,7 +121,12 @@ static void nfav_cb_obj_end(void *ctx, enum nfav_side side, u32 off)
 	if (!obj)
 		return;
 	d->cur = NULL;
-	obj->end_seq = d->base_seq + off;
+	/*
+	 * What is kept back until the verdict is its last content byte, not
+	 * its last wire byte (a chunk terminator): the content must not reach
+	 * the receiver whole.
+	 */
+	obj->end_seq = d->content_seen ? d->content_end : d->base_seq + off;
 	nfav_object_end(obj);
 }
 
@@ -148,6 +153,17 @@ static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
 			       u8 where);
 
 static void nfav_stall_arm(struct nfav_flow *flow);
+
+/* Bytes up to d->released went: the objects they belong to are not whole. */
+static void nfav_stream_released(struct nfav_flow_dir *d)
+{
+	struct nfav_object *obj;
+
+	list_for_each_entry(obj, &d->objects, list)
+		if (obj->fully_held &&
+		    nfav_seq_after(d->released, obj->msg_start))
+			obj->fully_held = false;
+}
 
 /* Jiffies at which @d's oldest undecided object starts trickling, or 0. */
 static unsigned long nfav_trickle_deadline(struct nfav_flow *flow,
@@ -272,6 +288,40 @@ static void nfav_stall_arm(struct nfav_flow *flow)
 		refcount_inc(&flow->refcnt);
 }
 
+/*
+ * Let held bytes go up to @hard: whole segments, then the bytes before @hard
+ * of the segment that straddles it, as a trimmed copy (nfav_held_split()).
+ * A segment with a FIN stays.
+ */
+static void nfav_stream_release_upto(struct nfav_flow *flow,
+				     struct nfav_flow_dir *d, u32 hard,
+				     struct nfav_pkts *p)
+{
+	struct nfav_held *c;
+	struct nfav_seg *seg;
+	u32 n;
+
+	while ((seg = d->ra.held) && !seg->fin &&
+	       !nfav_seq_after(nfav_seg_end(seg), hard)) {
+		seg = nfav_reasm_pop_held(&d->ra);
+		d->released = nfav_seg_end(seg);
+		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
+	}
+	seg = d->ra.held;
+	if (seg && nfav_seq_before(seg->seq, hard) &&
+	    nfav_seq_before(hard, seg->seq + seg->len)) {
+		n = hard - seg->seq;
+		c = nfav_held_split(container_of(seg, struct nfav_held, seg), n);
+		if (c) {
+			nfav_reasm_held_trim(&d->ra, n);
+			atomic64_sub(n, &flow->nn->held_bytes);
+			d->released = hard;
+			nfav_pkts_pass(p, c);
+		}
+	}
+	nfav_stream_released(d);
+}
+
 /**
  * nfav_stream_stalled - the sender of a direction seems to wait for ACKs
  * @flow: the flow, locked
@@ -280,14 +330,14 @@ static void nfav_stall_arm(struct nfav_flow *flow)
  * @p: released segments go to @p->pass
  *
  * Called when a direction made no progress for NFAV_STALL_TIMEOUT, or when
- * its sender retransmits bytes that are held.  Everything but the tail goes;
- * on a retransmission the tail too, see below.
+ * its sender retransmits bytes that are held.  The direction trickles:
+ * everything but the tail goes; on a retransmission everything but the
+ * newest content byte, see below.
  */
 void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 			 bool retrans, struct nfav_pkts *p)
 {
 	struct nfav_flow_dir *d = &flow->dir[side];
-	struct nfav_seg *seg;
 	u32 soft, hard;
 
 	lockdep_assert_held(&flow->lock);
@@ -299,36 +349,47 @@ void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 	 */
 	if (!d->cur && !(d->in_msg && !d->msg_has_object))
 		return;
-	/*
-	 * A sender that is not limited by its windows can go on sending: a
-	 * retransmission of a small held amount that holds content is its
-	 * timer, not a stall; letting data go then would hand over a small
-	 * object whole.  Held headers alone go (a client waiting for
-	 * "100 Continue" before it sends the body).
-	 */
-	if (retrans && !d->trickle && d->cur && d->content_seen &&
-	    d->ra.held_bytes < NFAV_STALL_MIN_SEGS * d->mss)
-		return;
 	nfav_trickle_start(d);
 	nfav_stream_release(flow, side, p);
 	if (!retrans)
 		return;
 	/*
-	 * The sender retransmits the held tail: it cannot send anything new
-	 * until the tail is acknowledged.  The object is not complete, so
-	 * the tail is not its last byte: let it go, but never a FIN (the end
-	 * of a body delimited by the connection) nor the end of an object
-	 * that awaits its verdict.  The newest content byte goes too: a
-	 * sender back to one segment in flight after its timeout sends
-	 * nothing new until it is acknowledged.
+	 * The sender retransmits held bytes: after its timeout it sends
+	 * nothing new until they are acknowledged, so waiting for the end of
+	 * the object would wait forever.  Let everything go up to the newest
+	 * content byte of the object, which stays held (in a segment of its
+	 * own if need be: the bytes before it go as a trimmed copy), and
+	 * never a FIN nor the end of an object that awaits its verdict.  The
+	 * receiver acknowledges what it got, the sender moves on to new data,
+	 * and the object still cannot reach the receiver whole.
 	 */
-	nfav_stream_limits(flow, d, false, &soft, &hard);
-	while ((seg = d->ra.held) && !seg->fin &&
-	       !nfav_seq_after(nfav_seg_end(seg), hard)) {
-		seg = nfav_reasm_pop_held(&d->ra);
-		d->released = nfav_seg_end(seg);
-		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
-	}
+	nfav_stream_limits(flow, d, true, &soft, &hard);
+	nfav_stream_release_upto(flow, d, hard, p);
+	/*
+	 * The sender waits for the kept byte: ask the daemon whether the
+	 * content so far is clean, and let the byte go if it is.
+	 */
+	if (d->cur && d->content_seen)
+		nfav_object_check(d->cur, d->content_end);
+}
+
+/**
+ * nfav_stream_checked - the content of the object being received in a
+ * direction was checked clean as far as it goes: what was kept back for it
+ * goes (never a FIN, nor the end of an object that awaits its verdict)
+ * @flow: the flow, locked
+ * @side: the direction
+ * @p: released segments go to @p->pass
+ */
+void nfav_stream_checked(struct nfav_flow *flow, enum nfav_side side,
+			 struct nfav_pkts *p)
+{
+	struct nfav_flow_dir *d = &flow->dir[side];
+	u32 soft, hard;
+
+	lockdep_assert_held(&flow->lock);
+	nfav_stream_limits(flow, d, true, &soft, &hard);
+	nfav_stream_release_upto(flow, d, hard, p);
 }
 
 static void nfav_stream_hold(struct nfav_flow *flow, struct nfav_flow_dir *d,
@@ -547,7 +608,8 @@ static void nfav_stream_limits(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	 * never hand over all of its content.
 	 */
 	if (content_tail && d->cur && d->cur->decision == NFAV_DECIDE_NONE &&
-	    d->content_seen && nfav_seq_before(d->content_end - 1, hd))
+	    d->content_seen && nfav_seq_before(d->content_end - 1, hd) &&
+	    !(d->cur->checked_valid && d->cur->checked_seq == d->content_end))
 		hd = d->content_end - 1;
 	*soft = s;
 	*hard = hd;
@@ -564,7 +626,6 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 {
 	struct nfav_flow_dir *d = &flow->dir[side];
 	struct nfav_config *cfg;
-	struct nfav_object *obj;
 	struct nfav_seg *seg;
 	u32 soft, hard, allowed, reserve, truesize_max;
 
@@ -614,10 +675,7 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
 	}
 
-	list_for_each_entry(obj, &d->objects, list)
-		if (obj->fully_held &&
-		    nfav_seq_after(d->released, obj->msg_start))
-			obj->fully_held = false;
+	nfav_stream_released(d);
 }
 
 /*

@@ -224,6 +224,17 @@ struct nfav_seg *nfav_reasm_pop_held(struct nfav_reasm *r)
 	return seg;
 }
 
+void nfav_reasm_held_trim(struct nfav_reasm *r, u32 n)
+{
+	struct nfav_seg *seg = r->held;
+
+	if (!seg || !n || n >= seg->len)
+		return;
+	seg->seq += n;
+	seg->len -= n;
+	r->held_bytes -= n;
+}
+
 struct nfav_seg *nfav_reasm_release(struct nfav_reasm *r, u32 limit)
 {
 	if (!r->held || nfav_seq_after(nfav_seg_end(r->held), limit))

@@ -107,6 +107,11 @@ struct nfav_seg *nfav_reasm_release(struct nfav_reasm *r, u32 limit);
 
 /* Remove and return the head of the held list unconditionally (or NULL). */
 struct nfav_seg *nfav_reasm_pop_held(struct nfav_reasm *r);
+/*
+ * The first @n payload bytes of the oldest held segment were released (by a
+ * copy): it now covers only its later bytes.  0 < @n < its length.
+ */
+void nfav_reasm_held_trim(struct nfav_reasm *r, u32 n);
 
 /* Remove and return the head of the ooo list (or NULL), for teardown. */
 struct nfav_seg *nfav_reasm_pop_ooo(struct nfav_reasm *r);

@@ -166,8 +166,22 @@
  *	NFAV_A_REASON		u8 enum nfav_reason (NFAV_VERDICT_ERROR): why
  *				the object could not be scanned; the kernel
  *				applies the configured fallback for it
+ *	NFAV_A_CHECKED		u64: the answer to NFAV_CMD_OBJECT_CHECK of
+ *				that size (see there)
  *	-ENOENT means the object is gone (timed out, connection closed);
- *	-EINVAL that it has not ended yet.
+ *	-EINVAL that it has not ended yet (a verdict without NFAV_A_CHECKED)
+ *	or that no check of that size is pending.
+ *
+ * NFAV_CMD_OBJECT_CHECK: kernel to daemon, unicast.  NFAV_A_OBJECT_ID and
+ *	NFAV_A_SIZE (u64, bytes sent so far).  The object is not complete, but
+ *	its sender waits for the receiver to acknowledge the content held
+ *	back (it retransmits it: after its timeout it sends nothing new until
+ *	then).  The daemon scans the content received so far and answers with
+ *	NFAV_CMD_VERDICT carrying NFAV_A_CHECKED = NFAV_A_SIZE: clean lets the
+ *	kernel release what was checked (the object goes on, and is scanned
+ *	again whole at its end); infected blocks it now; an error changes
+ *	nothing (the content stays held until the end of the object).  At
+ *	most one check per object is pending.
  *
  * Messages from the kernel to the daemon are queued in the kernel and sent
  * without blocking; the daemon should enlarge its receive buffer.  Nothing is
@@ -238,6 +252,7 @@ enum nfav_cmd {
 	NFAV_CMD_OBJECT_END,
 	NFAV_CMD_VERDICT,
 	NFAV_CMD_EVENT,
+	NFAV_CMD_OBJECT_CHECK,
 	__NFAV_CMD_MAX
 };
 #define NFAV_CMD_MAX (__NFAV_CMD_MAX - 1)
@@ -275,6 +290,7 @@ enum nfav_attr {
 	NFAV_A_VIRUS,			/* string */
 	NFAV_A_EVENT,			/* u8 enum nfav_event */
 	NFAV_A_FLOW,			/* nest of NFAV_F_* */
+	NFAV_A_CHECKED,			/* u64 */
 	__NFAV_A_MAX
 };
 #define NFAV_A_MAX (__NFAV_A_MAX - 1)
