@@ -14,6 +14,7 @@
 
 struct tseg {
 	struct nfav_seg s;
+	u32 base;		/* data[base] is the byte at s.seq (trimmed) */
 	u8 data[];
 };
 
@@ -27,6 +28,7 @@ static struct nfav_seg *mkseg(u32 seq, const char *data, int fin)
 	t->s.seq = seq;
 	t->s.len = (u32)len;
 	t->s.fin = fin ? 1 : 0;
+	t->base = 0;
 	if (len)
 		memcpy(t->data, data, len);
 	return &t->s;
@@ -40,7 +42,7 @@ static void tcopy(void *ctx, const struct nfav_seg *seg, u32 off, u8 *buf,
 
 	assert_true(off <= seg->len && len <= seg->len - off);
 	assert_true(len > 0 && len <= 64);
-	memcpy(buf, t->data + off, len);
+	memcpy(buf, t->data + t->base + off, len);
 	(*calls)++;
 }
 
@@ -493,6 +495,43 @@ static void test_reasm_release_limit(void **state)
 	drain(&r);
 }
 
+/*
+ * The first bytes of the oldest held segment were released (by a copy): the
+ * segment covers only its later bytes, which are still compared; the
+ * released ones are not.
+ */
+static void test_reasm_held_trim(void **state)
+{
+	struct nfav_reasm r;
+	struct nfav_seg *s;
+
+	(void)state;
+	nfav_reasm_init(&r, 1, 4096, 8);
+	s = mkseg(1, "content+X", 0);
+	add_new_hold(&r, s, 0);
+	add_new_hold(&r, mkseg(10, "tail", 0), 0);
+	nfav_reasm_held_trim(&r, 8);
+	((struct tseg *)s)->base = 8;
+	assert_int_equal(s->seq, 9);
+	assert_int_equal(s->len, 1);
+	assert_int_equal(r.held_bytes, 5);
+	assert_int_equal(r.held_count, 2);
+	check_lists(&r);
+	/* nothing happens for 0 bytes or the whole segment */
+	nfav_reasm_held_trim(&r, 0);
+	nfav_reasm_held_trim(&r, 1);
+	assert_int_equal(s->seq, 9);
+	assert_int_equal(r.held_bytes, 5);
+	/* a retransmission of all of it: the kept byte is compared */
+	add_expect(&r, mkseg(1, "CONTENT+X", 0), NFAV_RA_OLD_HELD);
+	add_expect(&r, mkseg(1, "content+Y", 0), NFAV_RA_CONFLICT);
+	s = nfav_reasm_release(&r, 10);
+	assert_non_null(s);
+	assert_int_equal(s->seq, 9);
+	free(s);
+	drain(&r);
+}
+
 /* Segments that are not held (passed) cannot be compared any more. */
 static void test_reasm_passed(void **state)
 {
@@ -528,6 +567,7 @@ size_t reasm_tests(struct CMUnitTest *t)
 		cmocka_unit_test(test_reasm_wraparound),
 		cmocka_unit_test(test_reasm_release_limit),
 		cmocka_unit_test(test_reasm_passed),
+		cmocka_unit_test(test_reasm_held_trim),
 	};
 
 	memcpy(t, all, sizeof(all));
