@@ -848,7 +848,13 @@ static void on_check(uint64_t id, struct nlattr **tb)
 	o->last = monotonic_now();
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", o->fd);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	job = fd >= 0 ? malloc(sizeof(*job)) : NULL;
+	if (fd < 0) {
+		scan_error(&r, NFAV_REASON_OUT_OF_RESOURCES, "%s: %s", path,
+			   strerror(errno));
+		send_verdict(id, nl.gen, o->desc, size, &r);
+		return;
+	}
+	job = malloc(sizeof(*job));
 	if (job) {
 		job->encoding = o->encoding ? strdup(o->encoding) : NULL;
 		if (o->encoding && !job->encoding) {
@@ -857,8 +863,7 @@ static void on_check(uint64_t id, struct nlattr **tb)
 		}
 	}
 	if (!job) {
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		scan_error(&r, NFAV_REASON_OUT_OF_RESOURCES, "out of memory");
 		send_verdict(id, nl.gen, o->desc, size, &r);
 		return;
@@ -870,10 +875,11 @@ static void on_check(uint64_t id, struct nlattr **tb)
 	job->gen = nl.gen;
 	job->checked = size;
 	memcpy(job->desc, o->desc, sizeof(job->desc));
-	log_info("object %llu: sender waits: checking its first %llu bytes",
+	log_debug("object %llu: sender waits: checking its first %llu bytes",
 		  (unsigned long long)id, (unsigned long long)size);
 	if (pool_submit(job)) {
-		scan_error(&r, NFAV_REASON_OUT_OF_RESOURCES, "scan queue full");
+		scan_error(&r, NFAV_REASON_OUT_OF_RESOURCES,
+			   "check queue full");
 		send_verdict(id, nl.gen, job->desc, size, &r);
 		job_free(job);
 	}

@@ -159,6 +159,9 @@ struct job {
 	char desc[OBJECT_DESC_MAX];
 };
 
+/* Checks queued at most: each rescans an object's first bytes. */
+#define CHECK_QUEUE_MAX 32
+
 int pool_start(unsigned int threads, unsigned int queue_max);
 int pool_submit(struct job *job);
 void job_free(struct job *job);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Thread pool: a bounded FIFO of finished objects and the workers that scan
- * them and send their verdicts.
+ * them and send their verdicts, and a small FIFO of checks (the first bytes
+ * of objects whose sender waits, NFAV_CMD_OBJECT_CHECK).  Checks run only
+ * when no finished object waits: a peer that provokes checks cannot delay
+ * the verdicts of whole objects.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,6 +18,8 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
 static struct job *queue_head, *queue_tail;	/* protected by pool_lock */
 static unsigned int queue_len, queue_max;	/* protected by pool_lock */
+static struct job *check_head, *check_tail;	/* protected by pool_lock */
+static unsigned int check_len;			/* protected by pool_lock */
 static bool pool_stopping;			/* protected by pool_lock */
 
 static pthread_t *workers;
@@ -51,17 +56,25 @@ static void *worker_main(void *arg)
 	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&pool_lock);
-		while (!queue_head && !pool_stopping)
+		while (!queue_head && !check_head && !pool_stopping)
 			pthread_cond_wait(&pool_cond, &pool_lock);
 		if (pool_stopping) {
 			pthread_mutex_unlock(&pool_lock);
 			return NULL;
 		}
-		job = queue_head;
-		queue_head = job->next;
-		if (!queue_head)
-			queue_tail = NULL;
-		queue_len--;
+		if (queue_head) {
+			job = queue_head;
+			queue_head = job->next;
+			if (!queue_head)
+				queue_tail = NULL;
+			queue_len--;
+		} else {
+			job = check_head;
+			check_head = job->next;
+			if (!check_head)
+				check_tail = NULL;
+			check_len--;
+		}
 		pthread_mutex_unlock(&pool_lock);
 
 		job_scan(job);
@@ -94,21 +107,29 @@ int pool_start(unsigned int threads, unsigned int qmax)
 	return 0;
 }
 
-/* Queue @job; -EAGAIN when the queue is full or the pool is stopping. */
+/*
+ * Queue @job (a check when job->checked); -EAGAIN when its queue is full or
+ * the pool is stopping.
+ */
 int pool_submit(struct job *job)
 {
+	struct job **head = job->checked ? &check_head : &queue_head;
+	struct job **tail = job->checked ? &check_tail : &queue_tail;
+	unsigned int *len = job->checked ? &check_len : &queue_len;
+	unsigned int max = job->checked ? CHECK_QUEUE_MAX : queue_max;
+
 	pthread_mutex_lock(&pool_lock);
-	if (pool_stopping || queue_len >= queue_max) {
+	if (pool_stopping || *len >= max) {
 		pthread_mutex_unlock(&pool_lock);
 		return -EAGAIN;
 	}
 	job->next = NULL;
-	if (queue_tail)
-		queue_tail->next = job;
+	if (*tail)
+		(*tail)->next = job;
 	else
-		queue_head = job;
-	queue_tail = job;
-	queue_len++;
+		*head = job;
+	*tail = job;
+	(*len)++;
 	pthread_cond_signal(&pool_cond);
 	pthread_mutex_unlock(&pool_lock);
 	return 0;
@@ -120,13 +141,23 @@ unsigned int pool_flush(void)
 	struct job *job, *next;
 	unsigned int n = 0;
 
+	struct job *checks;
+
 	pthread_mutex_lock(&pool_lock);
 	job = queue_head;
 	queue_head = queue_tail = NULL;
 	queue_len = 0;
+	checks = check_head;
+	check_head = check_tail = NULL;
+	check_len = 0;
 	pthread_mutex_unlock(&pool_lock);
 
 	for (; job; job = next) {
+		next = job->next;
+		job_free(job);
+		n++;
+	}
+	for (job = checks; job; job = next) {
 		next = job->next;
 		job_free(job);
 		n++;

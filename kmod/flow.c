@@ -159,6 +159,7 @@ static struct nfav_flow *nfav_flow_victim(struct list_head *list)
 		spin_unlock(&flow->lock);
 		if (ok && refcount_inc_not_zero(&flow->refcnt)) {
 			list_del_init(&flow->lru);
+			flow->on_embryonic = false;
 			return flow;
 		}
 	}
@@ -276,9 +277,9 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 		/* Unless a teardown already unlinked it (another CPU). */
 		spin_lock_bh(&nn->lru_lock);
 		if (!flow->unlinked) {
-			flow->on_embryonic = flow->embryonic;
-			list_add_tail(&flow->lru, flow->embryonic ?
-				      &nn->embryonic : &nn->lru);
+			flow->on_embryonic = !bypass;
+			list_add_tail(&flow->lru, bypass ? &nn->lru :
+				      &nn->embryonic);
 		}
 		spin_unlock_bh(&nn->lru_lock);
 		return flow;

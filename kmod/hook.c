@@ -241,8 +241,8 @@ static bool nfav_tcp_parse(struct sk_buff *skb, u8 pf, struct nfav_tcp *t)
 
 /*
  * Make @skb carry only the first @keep bytes of its TCP payload (the TCP
- * header at @thoff from its network header), without FIN, with its lengths
- * and checksums fixed up.
+ * header at @thoff from skb->data, the network header), without FIN, with
+ * its lengths and checksums fixed up.
  */
 static int nfav_skb_trim_payload(struct sk_buff *skb, u8 pf,
 				 unsigned int thoff, unsigned int keep)
@@ -337,7 +337,19 @@ struct nfav_held *nfav_held_split(struct nfav_held *h, u32 n)
 
 	if (!n || n >= h->seg.len)
 		return NULL;
-	skb = skb_copy(h->skb, GFP_ATOMIC | __GFP_NOWARN);
+	/*
+	 * A private header, the payload pages shared (a GRO packet can be
+	 * 64 KiB); a frag_list GSO packet is copied whole and made a plain
+	 * one, its list layout would not survive the trim.
+	 */
+	if (skb_is_gso(h->skb) &&
+	    (skb_shinfo(h->skb)->gso_type & SKB_GSO_FRAGLIST)) {
+		skb = skb_copy(h->skb, GFP_ATOMIC | __GFP_NOWARN);
+		if (skb)
+			skb_shinfo(skb)->gso_type &= ~SKB_GSO_FRAGLIST;
+	} else {
+		skb = pskb_copy(h->skb, GFP_ATOMIC | __GFP_NOWARN);
+	}
 	if (!skb)
 		return NULL;
 	c = kmem_cache_alloc(nfav_held_cache, GFP_ATOMIC | __GFP_NOWARN);
@@ -347,6 +359,8 @@ struct nfav_held *nfav_held_split(struct nfav_held *h, u32 n)
 	 * The packet's payload may start before the segment (an earlier
 	 * split): the copy ends @n bytes into the segment.
 	 */
+	if (!pskb_may_pull(skb, h->thoff + sizeof(*th)))
+		goto err_c;
 	th = (struct tcphdr *)(skb->data + h->thoff);
 	if (nfav_skb_trim_payload(skb, h->state.pf, h->thoff,
 				  h->data_off + n - h->thoff - th->doff * 4))

@@ -111,6 +111,7 @@ static int __net_init nfav_net_init(struct net *net)
 	spin_lock_init(&nn->daemon_lock);
 	atomic_set(&nn->nflows, 0);
 	atomic_set(&nn->pending, 0);
+	atomic_set(&nn->checks, 0);
 	atomic64_set(&nn->held_bytes, 0);
 
 	cfg = nfav_config_default();

@@ -61,6 +61,7 @@ enum nfav_counter {
 	NFAV_C_FLOW_LIMIT,
 	NFAV_C_SKIPPED,		/* NFAV_S_SKIPPED, after NFAV_S_FALLBACKS */
 	NFAV_C_UNTRACKED,	/* NFAV_S_UNTRACKED */
+	NFAV_C_CHECKS,		/* NFAV_S_CHECKS */
 	__NFAV_C_MAX
 };
 
@@ -135,6 +136,7 @@ struct nfav_net {
 	struct xarray objects;			/* id -> struct nfav_object */
 	u32 next_object_id;
 	atomic_t pending;			/* objects awaiting a verdict */
+	atomic_t checks;			/* OBJECT_CHECKs awaiting theirs */
 	atomic_t live_objects;			/* allocated, not yet freed */
 	atomic_t live_flows;			/* allocated, not yet freed */
 	atomic64_t held_bytes;
@@ -268,9 +270,10 @@ struct nfav_object {
 	bool check_pending;		/* an OBJECT_CHECK awaits its answer */
 	bool checked_valid;		/* checked_seq is valid */
 	u32 check_seq;			/* content end when the check was sent */
-	u64 check_size;			/* content bytes the check covers */
-	u32 checked_seq;		/* content up to here was checked clean */
-	unsigned long check_time;	/* jiffies of the last check */
+	u64 check_size;			/* content bytes the last check covers */
+	u64 checked_size;		/* content bytes checked clean */
+	u32 checked_seq;		/* ... up to this sequence number */
+	unsigned long check_time;	/* jiffies: last check sent/answered */
 	u32 msg_start;			/* sequence of the message's first byte */
 	u32 end_seq;			/* past its last content byte, once ended */
 	unsigned long begun;		/* jiffies */

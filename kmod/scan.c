@@ -216,11 +216,24 @@ static void nfav_object_send_end(struct nfav_object *obj, bool aborted)
 }
 
 /*
- * Minimum time between two checks of one object, unless its content at
- * least doubled since the last one: a sender that pauses again and again
- * cannot make the daemon rescan a growing object without bound.
+ * A sender that pauses again and again must not make the daemon rescan a
+ * growing object without bound: a new check of an object needs its content
+ * doubled since the last one, or NFAV_CHECK_INTERVAL since that one was
+ * answered, and never repeats a size.  A namespace has at most
+ * NFAV_CHECKS_MAX checks outstanding (nfavd queues few and runs them only
+ * when no whole object waits).  A check unanswered for scan-timeout seconds
+ * is taken as lost.
  */
 #define NFAV_CHECK_INTERVAL	HZ
+#define NFAV_CHECKS_MAX		64
+
+static void nfav_object_check_done(struct nfav_object *obj)
+{
+	if (obj->check_pending) {
+		obj->check_pending = false;
+		atomic_dec(&obj->flow->nn->checks);
+	}
+}
 
 static void nfav_object_forget(struct nfav_object *obj);
 
@@ -235,27 +248,45 @@ static void nfav_object_forget(struct nfav_object *obj);
  */
 void nfav_object_check(struct nfav_object *obj, u32 content_end)
 {
+	struct nfav_net *nn = obj->flow->nn;
 	struct sk_buff *skb;
+	unsigned long lost;
 
 	lockdep_assert_held(&obj->flow->lock);
-	if (!obj->id || obj->ended_sent || obj->check_pending ||
-	    obj->decision != NFAV_DECIDE_NONE || !obj->size ||
-	    (obj->checked_valid && obj->checked_seq == content_end))
+	if (obj->check_pending) {
+		rcu_read_lock();
+		lost = nfav_config_rcu(nn)->proto[obj->flow->proto].scan_timeout;
+		rcu_read_unlock();
+		if (time_before(jiffies, obj->check_time + lost * HZ))
+			return;
+		/* Lost (never sent, or never answered): it may go again. */
+		nfav_object_check_done(obj);
+		obj->check_size = 0;
+	}
+	if (!obj->id || obj->ended_sent || obj->decision != NFAV_DECIDE_NONE ||
+	    !obj->size || obj->size == obj->check_size)
 		return;
 	if (obj->check_size && obj->size < 2 * obj->check_size &&
 	    time_before(jiffies, obj->check_time + NFAV_CHECK_INTERVAL))
 		return;
+	if (atomic_inc_return(&nn->checks) > NFAV_CHECKS_MAX) {
+		atomic_dec(&nn->checks);
+		return;
+	}
 	nfav_object_flush(obj);
 	skb = nfav_tx_msg(NFAV_CMD_OBJECT_CHECK, obj->id,
 			  nla_total_size_64bit(8));
-	if (!skb)
-		return;
-	if (nla_put_u64_64bit(skb, NFAV_A_SIZE, obj->size, NFAV_A_PAD)) {
+	if (skb && nla_put_u64_64bit(skb, NFAV_A_SIZE, obj->size, NFAV_A_PAD)) {
 		kfree_skb(skb);
+		skb = NULL;
+	}
+	if (!skb) {
+		atomic_dec(&nn->checks);
 		return;
 	}
 	nfav_tx_end_msg(skb);
-	nfav_tx_queue(obj->flow->nn, skb);
+	nfav_tx_queue(nn, skb);
+	nfav_count(nn, obj->flow->proto, NFAV_C_CHECKS);
 	obj->check_pending = true;
 	obj->check_size = obj->size;
 	obj->check_seq = content_end;
@@ -271,10 +302,12 @@ static int nfav_object_checked(struct nfav_object *obj, u64 checked,
 
 	if (!obj->check_pending || checked != obj->check_size)
 		return -EINVAL;
-	obj->check_pending = false;
+	nfav_object_check_done(obj);
+	obj->check_time = jiffies;
 	switch (verdict) {
 	case NFAV_VERDICT_CLEAN:
 		obj->checked_valid = true;
+		obj->checked_size = obj->check_size;
 		obj->checked_seq = obj->check_seq;
 		if (obj->state == NFAV_OBJ_RECEIVING &&
 		    flow->state == NFAV_FLOW_ACTIVE)
@@ -327,6 +360,7 @@ static void nfav_object_forget(struct nfav_object *obj)
 {
 	struct nfav_net *nn = obj->flow->nn;
 
+	nfav_object_check_done(obj);
 	if (obj->counted_pending) {
 		obj->counted_pending = false;
 		atomic_dec(&nn->pending);

@@ -126,7 +126,9 @@ static void nfav_cb_obj_end(void *ctx, enum nfav_side side, u32 off)
 	 * its last wire byte (a chunk terminator): the content must not reach
 	 * the receiver whole.
 	 */
-	obj->end_seq = d->content_seen ? d->content_end : d->base_seq + off;
+	obj->end_seq = d->base_seq + off;
+	if (d->content_seen && nfav_seq_before(d->content_end, obj->end_seq))
+		obj->end_seq = d->content_end;
 	nfav_object_end(obj);
 }
 
@@ -609,7 +611,8 @@ static void nfav_stream_limits(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	 */
 	if (content_tail && d->cur && d->cur->decision == NFAV_DECIDE_NONE &&
 	    d->content_seen && nfav_seq_before(d->content_end - 1, hd) &&
-	    !(d->cur->checked_valid && d->cur->checked_seq == d->content_end))
+	    !(d->cur->checked_valid && d->cur->checked_seq == d->content_end &&
+	      d->cur->checked_size == d->cur->size))
 		hd = d->content_end - 1;
 	*soft = s;
 	*hard = hd;

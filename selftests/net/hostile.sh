@@ -185,20 +185,26 @@ nfavctl set http ports 80,$RAWPORT,$OOBPORT
 # an ACK, nfav for the end of the object) or the whole object went.
 for v in "chunked=1" "eof=1"; do
 	s0=$(stats_json)
-	fetch "http://$SRV4/eicar.com?$v&stall=4&stall_at=68&nodelay=1" "$SCRATCH/out/pause"
+	t0=$(date +%s)
+	fetch "http://$SRV4/eicar.com?$v&stall=8&stall_at=68&nodelay=1" "$SCRATCH/out/pause"
+	t1=$(date +%s)
 	s1=$(stats_json)
 	! grep -qF "$EICAR" "$SCRATCH/out/pause" && [ "$CURL_RC" != 0 ] &&
 		[ "$CURL_RC" != 28 ] && [ "$(delta "$s0" "$s1" infected)" -ge 1 ]
 	result "server pauses after the last content byte ($v): EICAR blocked, never whole at the client" $? \
 		"$(fetch_diag "$SCRATCH/out/pause")" "received $(fsize "$SCRATCH/out/pause") bytes," \
 		"infected +$(delta "$s0" "$s1" infected)"
+	[ "$(delta "$s0" "$s1" checks)" -ge 1 ] && [ $((t1 - t0)) -lt 8 ]
+	result "...blocked by a check of the content so far, before the server goes on ($v)" $? \
+		"checks +$(delta "$s0" "$s1" checks), took $((t1 - t0)) s of the server's 8 s pause"
 	for at in 1500 3000; do
-		t0=$(date +%s)
+		s0=$(stats_json)
 		fetch "http://$SRV4/clean3k?$v&stall=3&stall_at=$at&nodelay=1" "$SCRATCH/out/pausec"
-		t1=$(date +%s)
-		cmp -s "$SCRATCH/out/pausec" "$clean" && [ "$CURL_RC" = 0 ]
-		result "server pauses at byte $at of 3000 ($v): clean file byte-exact, no hang" $? \
-			"$(fetch_diag "$SCRATCH/out/pausec")" "took $((t1 - t0)) s"
+		s1=$(stats_json)
+		cmp -s "$SCRATCH/out/pausec" "$clean" && [ "$CURL_RC" = 0 ] &&
+			[ "$(delta "$s0" "$s1" checks)" -ge 1 ]
+		result "server pauses at byte $at of 3000 ($v): checked, clean file byte-exact, no hang" $? \
+			"$(fetch_diag "$SCRATCH/out/pausec")" "checks +$(delta "$s0" "$s1" checks)"
 	done
 done
 

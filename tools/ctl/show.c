@@ -341,6 +341,7 @@ static const struct {
 	{ NFAV_S_OOO_DROPS,	"ooo-drops",	"ooo_drops" },
 	{ NFAV_S_FLOW_LIMIT,	"flow-limit",	"flow_limit" },
 	{ NFAV_S_UNTRACKED,	"untracked",	"untracked" },
+	{ NFAV_S_CHECKS,	"checks",	"checks" },
 };
 
 void print_stats(const struct nfav_stats *stats)

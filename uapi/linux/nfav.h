@@ -346,6 +346,9 @@ enum nfav_stat_attr {
 				 * not followed (no conntrack entry, not seen
 				 * from its SYN)
 				 */
+	NFAV_S_CHECKS,		/* NFAV_CMD_OBJECT_CHECKs sent: content so
+				 * far scanned for a sender that waits
+				 */
 	__NFAV_S_MAX
 };
 #define NFAV_S_MAX (__NFAV_S_MAX - 1)
