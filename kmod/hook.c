@@ -159,18 +159,26 @@ static int nfav_tcp_offset(struct sk_buff *skb, u8 pf)
 	return nfav_tcp_offset6(skb);
 }
 
-static u16 nfav_parse_mss(struct sk_buff *skb, int thoff,
-			  const struct tcphdr *th)
+struct nfav_tcpopts {
+	u16 mss;			/* 0: none */
+	bool ts;			/* a timestamp option */
+	u32 tsval;
+};
+
+/* The MSS and timestamp options of a segment, as the receiver reads them. */
+static void nfav_parse_opts(struct sk_buff *skb, int thoff,
+			    const struct tcphdr *th, struct nfav_tcpopts *o)
 {
 	u8 buf[40];
 	const u8 *opt;
 	int len = th->doff * 4 - sizeof(*th), i = 0;
 
+	memset(o, 0, sizeof(*o));
 	if (len <= 0)
-		return 0;
+		return;
 	opt = skb_header_pointer(skb, thoff + sizeof(*th), len, buf);
 	if (!opt)
-		return 0;
+		return;
 	while (i < len) {
 		if (opt[i] == TCPOPT_EOL)
 			break;
@@ -180,11 +188,15 @@ static u16 nfav_parse_mss(struct sk_buff *skb, int thoff,
 		}
 		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
 			break;
-		if (opt[i] == TCPOPT_MSS && opt[i + 1] == TCPOLEN_MSS)
-			return get_unaligned_be16(&opt[i + 2]);
+		if (opt[i] == TCPOPT_MSS && opt[i + 1] == TCPOLEN_MSS) {
+			o->mss = get_unaligned_be16(&opt[i + 2]);
+		} else if (opt[i] == TCPOPT_TIMESTAMP &&
+			   opt[i + 1] == TCPOLEN_TIMESTAMP) {
+			o->ts = true;
+			o->tsval = get_unaligned_be32(&opt[i + 2]);
+		}
 		i += opt[i + 1];
 	}
-	return 0;
 }
 
 static void nfav_flow_init_addrs(struct nfav_flow *flow, struct sk_buff *skb,
@@ -237,6 +249,33 @@ static bool nfav_tcp_parse(struct sk_buff *skb, u8 pf, struct nfav_tcp *t)
 		memcpy(&t->th, th, sizeof(t->th));
 	t->plen = skb->len - t->thoff - th->doff * 4;
 	return true;
+}
+
+/*
+ * PAWS (RFC 7323): once both SYNs carried timestamps, a receiver discards a
+ * data segment whose timestamp is older than the newest it accepted in
+ * order.  Such a segment must not be parsed either: what nfav scanned would
+ * not be what the receiver gets, and the bytes the receiver does accept at
+ * that place would come later as a "retransmission".  Returns true to drop
+ * @skb; @tsval is its timestamp, for nfav_paws_update().
+ */
+static bool nfav_paws_stale(struct nfav_flow *flow, enum nfav_side side,
+			    struct sk_buff *skb, const struct nfav_tcp *t,
+			    bool *has_ts, u32 *tsval)
+{
+	const struct nfav_flow_dir *d = &flow->dir[side];
+	struct nfav_tcpopts o;
+
+	*has_ts = false;
+	if (!d->ts_ok || !flow->dir[!side].ts_ok ||
+	    t->th.doff * 4 < sizeof(t->th) + TCPOLEN_TSTAMP_ALIGNED)
+		return false;
+	nfav_parse_opts(skb, t->thoff, &t->th, &o);
+	if (!o.ts)
+		return false;
+	*has_ts = true;
+	*tsval = o.tsval;
+	return d->ts_recent_valid && (s32)(o.tsval - d->ts_recent) < 0;
 }
 
 /*
@@ -428,8 +467,12 @@ static enum nfav_syn_res nfav_flow_syn(struct nfav_flow *flow,
 				       const struct nfav_tcp *t)
 {
 	struct nfav_flow_dir *d = &flow->dir[side];
-	u16 mss = nfav_parse_mss(skb, t->thoff, &t->th);
+	struct nfav_tcpopts o;
 	u32 seq = ntohl(t->th.seq);
+	u16 mss;
+
+	nfav_parse_opts(skb, t->thoff, &t->th, &o);
+	mss = o.mss;
 
 	if (d->isn_known && seq != d->isn && side == NFAV_SIDE_CLIENT &&
 	    !t->th.ack && !flow->dir[NFAV_SIDE_SERVER].isn_known &&
@@ -452,6 +495,9 @@ static enum nfav_syn_res nfav_flow_syn(struct nfav_flow *flow,
 		d->isn = seq;
 		d->released = d->ra.next_seq;
 		d->isn_known = true;
+		d->ts_ok = o.ts;
+		d->ts_recent_valid = o.ts;
+		d->ts_recent = o.tsval;
 		/* The MSS this end announces limits what the other end sends. */
 		flow->dir[!side].mss = mss ? mss : 536;
 		flow->dir[!side].peer_window = ntohs(t->th.window);
@@ -508,7 +554,8 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	struct nfav_net *nn = flow->nn;
 	struct nfav_flow_dir *d = &flow->dir[side];
 	unsigned int verdict = NF_ACCEPT;
-	bool established = false;
+	bool established = false, has_ts = false;
+	u32 tsval = 0;
 	const struct tcphdr *th = &t->th;
 	struct nfav_held *h;
 	struct nfav_pkts p;
@@ -591,6 +638,11 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	if (!plen && !th->fin)
 		goto out_unlock;	/* a bare ACK */
 
+	if (plen && nfav_paws_stale(flow, side, skb, t, &has_ts, &tsval)) {
+		verdict = NF_DROP;	/* the receiver would discard it */
+		goto out_unlock;
+	}
+
 	if (plen && unlikely(nfav_stream_prepare(flow))) {
 		nfav_count(nn, flow->proto, NFAV_C_OOO_DROPS);
 		verdict = NF_DROP;	/* no memory: the sender retransmits */
@@ -640,6 +692,9 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	res = nfav_reasm_add(&d->ra, &h->seg, &skip, &nfav_reasm_ops, NULL);
 	switch (res) {
 	case NFAV_RA_NEW:
+		/* An in-order segment sets the newest timestamp (PAWS). */
+		if (has_ts && (s32)(tsval - d->ts_recent) > 0)
+			d->ts_recent = tsval;
 		nfav_stream_parse(flow, side, h, skip, &p);
 		break;
 	case NFAV_RA_QUEUED:

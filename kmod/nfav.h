@@ -209,6 +209,10 @@ struct nfav_flow_dir {
 	/* One past the newest content byte of cur: the tail never released. */
 	u32 content_end;
 	bool content_seen;
+	/* Timestamps (RFC 7323): this side's SYN carried one; its newest. */
+	bool ts_ok;
+	bool ts_recent_valid;
+	u32 ts_recent;
 };
 
 struct nfav_flow {

@@ -16,6 +16,9 @@
         upgrade-ooo  "101 Switching Protocols" and tunnel bytes: the last
                      tunnel segment first, the 101, then the others
         tiny         the headers, then the body in 1-byte segments
+        paws         timestamps on; the headers, then a decoy body of "A"s
+                     with a stale timestamp (the client discards it), 1.5 s
+                     later the real body at the same sequence number
   hostile.py oobsrv ADDR PORT BODYFILE
       A real-socket server that sends a close-delimited HTTP/1.0 response
       whose body carries one urgent (MSG_OOB) byte "Z" after 16 bytes.
@@ -74,6 +77,7 @@ class RawTCP:
         self.tx = socket.socket(socket.AF_INET, socket.SOCK_RAW,
                                 socket.IPPROTO_RAW)
         self.peer = None
+        self.tsval = None	# timestamps on every segment once set
         self.isn = random.randrange(1 << 32)
         self.snd_nxt = self.isn
         self.rcv_nxt = 0
@@ -103,8 +107,13 @@ class RawTCP:
                 continue
             return (src, sport, flags, seq, ack, t[(off >> 4) * 4:])
 
-    def send(self, flags, payload=b"", seq=None, opts=b"", urg=0):
+    def send(self, flags, payload=b"", seq=None, opts=b"", urg=0, tsval=None):
         seq = self.snd_nxt if seq is None else seq
+        if self.tsval is not None:
+            if tsval is None:
+                self.tsval += 1
+                tsval = self.tsval
+            opts += struct.pack("!BBBBII", 1, 1, 8, 10, tsval, 0)
         src = socket.inet_aton(self.addr)
         dst = socket.inet_aton(self.peer[0])
         off = (20 + len(opts)) // 4
@@ -119,7 +128,7 @@ class RawTCP:
         ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
         self.tx.sendto(ip + tcp + payload, (self.peer[0], 0))
 
-    def accept(self, timeout=30):
+    def accept(self, timeout=30, ts=None):
         while True:
             seg = self.recv(timeout)
             if seg is None:
@@ -129,6 +138,7 @@ class RawTCP:
                 break
         self.peer = (src, sport)
         self.rcv_nxt = seq + 1
+        self.tsval = ts
         self.send(SYN | ACK, opts=struct.pack("!BBH", 2, 4, 1460))
         self.snd_nxt = self.isn + 1
 
@@ -194,9 +204,23 @@ def segments(data, size):
 def rawsrv(addr, port, iface, mode, bodyfile, sync=None):
     body = open(bodyfile, "rb").read()
     c = RawTCP(addr, int(port), iface)
-    c.accept()
+    c.accept(ts=1000 if mode == "paws" else None)
     c.read_request()
     base = c.snd_nxt
+    if mode == "paws":
+        # A decoy the client discards (its timestamp is older than the
+        # headers'), scanned clean by a middlebox that does not check PAWS;
+        # then the real body at the same place.
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+        c.send(ACK | PSH, head, seq=base)
+        time.sleep(0.1)
+        c.send(ACK | PSH, b"A" * len(body), seq=base + len(head), tsval=1)
+        time.sleep(1.5)
+        c.send(ACK | PSH, body, seq=base + len(head))
+        time.sleep(0.5)
+        c.finish(base + len(head) + len(body))
+        return
     if mode == "upgrade-ooo":
         head = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                 b"Connection: Upgrade\r\n\r\n")
