@@ -19,6 +19,8 @@
         paws         timestamps on; the headers, then a decoy body of "A"s
                      with a stale timestamp (the client discards it), 1.5 s
                      later the real body at the same sequence number
+        badack       the same with a decoy that acknowledges data the
+                     client never sent
   hostile.py oobsrv ADDR PORT BODYFILE
       A real-socket server that sends a close-delimited HTTP/1.0 response
       whose body carries one urgent (MSG_OOB) byte "Z" after 16 bytes.
@@ -107,8 +109,10 @@ class RawTCP:
                 continue
             return (src, sport, flags, seq, ack, t[(off >> 4) * 4:])
 
-    def send(self, flags, payload=b"", seq=None, opts=b"", urg=0, tsval=None):
+    def send(self, flags, payload=b"", seq=None, opts=b"", urg=0, tsval=None,
+             ack=None):
         seq = self.snd_nxt if seq is None else seq
+        ack = self.rcv_nxt if ack is None else ack
         if self.tsval is not None:
             if tsval is None:
                 self.tsval += 1
@@ -118,7 +122,7 @@ class RawTCP:
         dst = socket.inet_aton(self.peer[0])
         off = (20 + len(opts)) // 4
         tcp = struct.pack("!HHIIBBHHH", self.port, self.peer[1], seq & 0xFFFFFFFF,
-                          self.rcv_nxt & 0xFFFFFFFF, off << 4, flags, 65535, 0,
+                          ack & 0xFFFFFFFF, off << 4, flags, 65535, 0,
                           urg) + opts
         pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp) + len(payload))
         c = csum(pseudo + tcp + payload)
@@ -207,15 +211,20 @@ def rawsrv(addr, port, iface, mode, bodyfile, sync=None):
     c.accept(ts=1000 if mode == "paws" else None)
     c.read_request()
     base = c.snd_nxt
-    if mode == "paws":
-        # A decoy the client discards (its timestamp is older than the
-        # headers'), scanned clean by a middlebox that does not check PAWS;
-        # then the real body at the same place.
+    if mode in ("paws", "badack"):
+        # A decoy the client discards (paws: its timestamp is older than
+        # the headers'; badack: it acknowledges data the client never
+        # sent), scanned clean by a middlebox that does not check it; then
+        # the real body at the same place.
         head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
                 b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
         c.send(ACK | PSH, head, seq=base)
         time.sleep(0.1)
-        c.send(ACK | PSH, b"A" * len(body), seq=base + len(head), tsval=1)
+        if mode == "paws":
+            c.send(ACK | PSH, b"A" * len(body), seq=base + len(head), tsval=1)
+        else:
+            c.send(ACK | PSH, b"A" * len(body), seq=base + len(head),
+                   ack=c.rcv_nxt + 1000000)
         time.sleep(1.5)
         c.send(ACK | PSH, body, seq=base + len(head))
         time.sleep(0.5)
