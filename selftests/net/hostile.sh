@@ -223,6 +223,22 @@ for v in "chunked=1" "eof=1"; do
 	done
 done
 
+# The same over IPv6 (the trimmed copy's IPv6 length and checksum).
+s0=$(stats_json)
+fetch -g "http://[$SRV6]/clean3k?chunked=1&stall=3&stall_at=1500&nodelay=1" "$SCRATCH/out/pause6"
+s1=$(stats_json)
+cmp -s "$SCRATCH/out/pause6" "$clean" && [ "$CURL_RC" = 0 ] &&
+	[ "$(delta "$s0" "$s1" checks)" -ge 1 ]
+result "IPv6: server pauses mid-object: checked, clean file byte-exact, no hang" $? \
+	"$(fetch_diag "$SCRATCH/out/pause6")" "checks +$(delta "$s0" "$s1" checks)"
+s0=$(stats_json)
+fetch -g "http://[$SRV6]/eicar.com?chunked=1&stall=8&stall_at=68&nodelay=1" "$SCRATCH/out/pause6e"
+s1=$(stats_json)
+! grep -qF "$EICAR" "$SCRATCH/out/pause6e" && [ "$CURL_RC" != 0 ] &&
+	[ "$CURL_RC" != 28 ] && [ "$(delta "$s0" "$s1" infected)" -ge 1 ]
+result "IPv6: server pauses after EICAR's last content byte: blocked, never whole" $? \
+	"$(fetch_diag "$SCRATCH/out/pause6e")" "infected +$(delta "$s0" "$s1" infected)"
+
 # ---- 12. unprivileged users: read yes, configure no
 timeout_of() { jget "$(config_json)" protocols http scan_timeout; }
 if command -v unshare >/dev/null && command -v setpriv >/dev/null; then
