@@ -20,6 +20,11 @@
 #include <net/netfilter/nf_conntrack_tuple.h>
 #include <net/genetlink.h>
 
+/* Kernels before 6.16 have only the old name. */
+#ifndef timer_container_of
+#define timer_container_of(var, timer, field) from_timer(var, timer, field)
+#endif
+
 #include "../uapi/linux/nfav.h"
 #include "proto/proto.h"
 #include "proto/reasm.h"

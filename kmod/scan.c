@@ -369,7 +369,7 @@ static void nfav_object_forget(struct nfav_object *obj)
 		if (xa_erase_bh(&nn->objects, obj->id) == obj)
 			nfav_object_put(obj);
 	}
-	if (del_timer(&obj->timer))
+	if (timer_delete(&obj->timer))
 		nfav_object_put(obj);
 }
 
@@ -448,7 +448,7 @@ void nfav_object_out_of_resources(struct nfav_object *obj)
 
 static void nfav_object_timeout(struct timer_list *t)
 {
-	struct nfav_object *obj = from_timer(obj, t, timer);
+	struct nfav_object *obj = timer_container_of(obj, t, timer);
 	struct nfav_flow *flow = obj->flow;
 	struct nfav_pkts p;
 

@@ -195,7 +195,7 @@ static bool nfav_stall_suspect(const struct nfav_flow_dir *d)
 
 static void nfav_stall_timeout(struct timer_list *t)
 {
-	struct nfav_flow *flow = from_timer(flow, t, stall_timer);
+	struct nfav_flow *flow = timer_container_of(flow, t, stall_timer);
 	struct nfav_pkts p;
 
 	nfav_pkts_init(&p);
@@ -262,7 +262,7 @@ void nfav_stream_free(struct nfav_flow *flow)
 /* The flow stops being parsed: the stall timer must not run any more. */
 void nfav_stream_stop(struct nfav_flow *flow)
 {
-	if (del_timer(&flow->stall_timer))
+	if (timer_delete(&flow->stall_timer))
 		nfav_flow_put(flow);
 }
 
