@@ -12,21 +12,6 @@
 
 #include "nfav.h"
 
-struct nfav_proto_default {
-	bool enabled;
-	u8 nports;
-	u16 ports[2];
-};
-
-/* Only HTTP is scanned by default; the others are present but off. */
-static const struct nfav_proto_default nfav_proto_defaults[__NFAV_PROTO_MAX] = {
-	[NFAV_PROTO_HTTP] = { .enabled = true,  .nports = 2, .ports = { 80, 8080 } },
-	[NFAV_PROTO_FTP]  = { .enabled = false, .nports = 1, .ports = { 21 } },
-	[NFAV_PROTO_SMTP] = { .enabled = false, .nports = 2, .ports = { 25, 587 } },
-	[NFAV_PROTO_POP3] = { .enabled = false, .nports = 1, .ports = { 110 } },
-	[NFAV_PROTO_IMAP] = { .enabled = false, .nports = 1, .ports = { 143 } },
-};
-
 /**
  * nfav_config_default() - allocate a configuration holding the defaults
  *
@@ -39,7 +24,7 @@ struct nfav_config *nfav_config_default(void)
 	struct nfav_config *cfg;
 	unsigned int p, r;
 
-	BUILD_BUG_ON(ARRAY_SIZE(nfav_proto_defaults[0].ports) > NFAV_MAX_PORTS);
+	BUILD_BUG_ON(NFAV_DEF_PORTS_MAX > NFAV_MAX_PORTS);
 
 	cfg = kvzalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
@@ -52,12 +37,16 @@ struct nfav_config *nfav_config_default(void)
 	cfg->max_requests = NFAV_DEF_MAX_REQUESTS;
 
 	for (p = NFAV_PROTO_HTTP; p <= NFAV_PROTO_MAX; p++) {
-		const struct nfav_proto_default *def = &nfav_proto_defaults[p];
+		const struct nfav_proto_desc *def = nfav_proto_entry(p);
 		struct nfav_proto_config *pc = &cfg->proto[p];
 
-		pc->enabled = def->enabled;
-		pc->nports = def->nports;
-		memcpy(pc->ports, def->ports, def->nports * sizeof(u16));
+		/* Only what has a parser can be on. */
+		pc->enabled = def->default_on && def->parse;
+		while (pc->nports < NFAV_DEF_PORTS_MAX &&
+		       def->default_ports[pc->nports]) {
+			pc->ports[pc->nports] = def->default_ports[pc->nports];
+			pc->nports++;
+		}
 		pc->scan_timeout = NFAV_DEF_SCAN_TIMEOUT;
 		pc->max_size = NFAV_DEF_MAX_SIZE;
 		for (r = NFAV_REASON_DEFAULT; r <= NFAV_REASON_MAX; r++)

@@ -25,14 +25,6 @@ enum nfav_mcgrp_index {
 	NFAV_GRP_EVENTS,
 };
 
-/*
- * Protocols whose parser and enforcement exist.  Enabling any other one is
- * refused with -EOPNOTSUPP; this table is the only place to change.
- */
-static const bool nfav_proto_implemented[__NFAV_PROTO_MAX] = {
-	[NFAV_PROTO_HTTP] = true,
-};
-
 static struct netlink_range_validation nfav_max_flows_range = {
 	.min = 1,
 	.max = 1 << 20,
@@ -656,7 +648,7 @@ static int nfav_parse_proto(struct nfav_proto_config *pc, unsigned int proto,
 	if (tb[NFAV_P_ENABLED]) {
 		bool enabled = nla_get_u8(tb[NFAV_P_ENABLED]);
 
-		if (enabled && !nfav_proto_implemented[proto]) {
+		if (enabled && !nfav_proto_get(proto)) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[NFAV_P_ENABLED],
 					    "protocol not supported yet");
 			return -EOPNOTSUPP;

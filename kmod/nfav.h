@@ -307,8 +307,12 @@ static inline u32 nfav_rcv_nxt(const struct nfav_flow_dir *d)
 }
 
 /* protos.c: one entry per application protocol. */
+#define NFAV_DEF_PORTS_MAX	2
+
 struct nfav_proto_desc {
 	const char *name;
+	bool default_on;		/* scanned in a fresh namespace */
+	u16 default_ports[NFAV_DEF_PORTS_MAX];	/* 0-terminated if fewer */
 	size_t state_size;		/* parser state, per flow */
 	void (*init)(void *st, const struct nfav_proto_config *pc);
 	enum nfav_parse_status (*parse)(void *st, enum nfav_side side,
@@ -318,9 +322,19 @@ struct nfav_proto_desc {
 	enum nfav_parse_status (*eof)(void *st, enum nfav_side side,
 				      const struct nfav_proto_ops *ops,
 				      void *ctx);
+	/*
+	 * Enforcement: write into @buf (@size >= 2048 bytes) what takes the
+	 * place of blocked @obj: for a fully held object from the server,
+	 * what the client receives instead of its message; for a blocked
+	 * upload, the answer the client receives.  Return the length, or a
+	 * negative error.  NULL or an error: both ends are reset.
+	 */
+	int (*notice)(const struct nfav_flow *flow,
+		      const struct nfav_object *obj, char *buf, size_t size);
 };
 
 const struct nfav_proto_desc *nfav_proto_get(u8 proto);
+const struct nfav_proto_desc *nfav_proto_entry(u8 proto);
 
 /* main.c */
 struct nfav_net *nfav_pernet(const struct net *net);
@@ -425,8 +439,6 @@ int nfav_xmit(struct nfav_flow *flow, enum nfav_side from, u32 seq, u32 ack,
 	      u8 tcp_flags, const u8 *data, u32 len, struct nfav_pkts *p);
 void nfav_xmit_send(struct net *net, struct sk_buff *skb);
 int nfav_flow_str(const struct nfav_flow *flow, char *buf, size_t size);
-int nfav_block_page(const struct nfav_flow *flow,
-		    const struct nfav_object *obj, char *buf, size_t size);
 
 /* netlink.c */
 extern struct genl_family nfav_genl_family;

@@ -783,7 +783,7 @@ static bool nfav_kill_replace(struct nfav_flow *flow, struct nfav_object *obj,
 	pre = nfav_held_prefix(d, obj->msg_start);
 	if (pre == obj->msg_start - seq &&
 	    !nfav_send_prefix(flow, d, seq, pre, (u8 *)buf, size, p)) {
-		len = nfav_block_page(flow, obj, buf, size);
+		len = nfav_proto_get(flow->proto)->notice(flow, obj, buf, size);
 		sent = len > 0 &&
 		       !nfav_xmit(flow, NFAV_SIDE_SERVER, seq + pre,
 				  flow->dir[NFAV_SIDE_CLIENT].ra.next_seq,
@@ -810,7 +810,7 @@ static bool nfav_kill_answer(struct nfav_flow *flow, struct nfav_object *obj,
 	buf = kmalloc(size, GFP_ATOMIC);
 	if (!buf)
 		return false;
-	len = nfav_block_page(flow, obj, buf, size);
+	len = nfav_proto_get(flow->proto)->notice(flow, obj, buf, size);
 	if (len > 0)
 		sent = !nfav_xmit(flow, NFAV_SIDE_SERVER,
 				  nfav_rcv_nxt(&flow->dir[NFAV_SIDE_SERVER]),
@@ -828,8 +828,9 @@ static bool nfav_kill_answer(struct nfav_flow *flow, struct nfav_object *obj,
  * @obj: the blocked object, or NULL (evasion, protocol violation, no memory)
  * @p: packets to act on after unlocking
  *
- * A fully held HTTP download is replaced by a notice page; a blocked upload
- * is answered with the notice page; the server is reset.  Otherwise what is
+ * Where the protocol writes a notice (its table entry's notice()), a fully
+ * held download is replaced by it and a blocked upload is answered with it;
+ * the server is reset.  Otherwise what is
  * still held is dropped and both ends are reset, so the receiver never gets
  * the last byte.  Every later packet of the flow is dropped.
  */
@@ -838,6 +839,7 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 {
 	struct nfav_flow_dir *d = &flow->dir[side];
 	struct nfav_flow_dir *o = &flow->dir[!side];
+	const struct nfav_proto_desc *desc;
 	struct nfav_net *nn = flow->nn;
 	bool page_sent = false;
 
@@ -854,7 +856,8 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 		}
 	}
 
-	if (obj && flow->proto == NFAV_PROTO_HTTP) {
+	desc = nfav_proto_get(flow->proto);
+	if (obj && desc && desc->notice) {
 		if (side == NFAV_SIDE_SERVER && obj->fully_held)
 			page_sent = nfav_kill_replace(flow, obj, p);
 		else if (side == NFAV_SIDE_CLIENT)
