@@ -614,6 +614,10 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		established = true;
 	}
 
+	/* The other end's released bytes up to the ACK arrived. */
+	if (th->ack && flow->dir[!side].sent)
+		nfav_sent_acked(&flow->dir[!side], ntohl(th->ack_seq));
+
 	/* What this end can receive limits what the other end may hold. */
 	flow->dir[!side].peer_window = (u32)ntohs(th->window) <<
 		flow->ct->proto.tcp.seen[ctdir].td_scale;
@@ -640,6 +644,20 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 
 	if (plen && nfav_paws_stale(flow, side, skb, t, &has_ts, &tsval)) {
 		verdict = NF_DROP;	/* the receiver would discard it */
+		goto out_unlock;
+	}
+
+	/*
+	 * Bytes already released and not yet acknowledged must come again as
+	 * they were scanned: the receiver may not have got them.
+	 */
+	if (plen && d->sent && nfav_seq_before(ntohl(th->seq), d->released) &&
+	    !nfav_sent_matches(d, skb, t->thoff + th->doff * 4,
+			       ntohl(th->seq), plen)) {
+		nfav_evasion(flow, "retransmission differs from released bytes",
+			     "flow blocked");
+		nfav_flow_kill(flow, side, NULL, &p);
+		verdict = NF_DROP;
 		goto out_unlock;
 	}
 

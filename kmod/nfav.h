@@ -178,6 +178,13 @@ struct nfav_held {
 	u16 thoff;			/* TCP header offset in skb */
 };
 
+/* A released, unacknowledged segment: a clone of what was sent. */
+struct nfav_sent {
+	struct nfav_seg seg;
+	struct sk_buff *skb;
+	u32 data_off;			/* the segment's payload in skb */
+};
+
 enum nfav_held_where {
 	NFAV_H_NONE,
 	NFAV_H_REASM,			/* in a reassembly list */
@@ -214,6 +221,15 @@ struct nfav_flow_dir {
 	/* One past the newest content byte of cur: the tail never released. */
 	u32 content_end;
 	bool content_seen;
+	/*
+	 * Released segments the receiver has not acknowledged (struct
+	 * nfav_sent, in order): a retransmission of their bytes is compared
+	 * with them.  sent_gap: some were not kept (limits, no memory).
+	 */
+	struct nfav_seg *sent, *sent_last;
+	u32 sent_count;
+	u32 sent_truesize;
+	bool sent_gap;
 	/* Timestamps (RFC 7323): this side's SYN carried one; its newest. */
 	bool ts_ok;
 	bool ts_recent_valid;
@@ -396,6 +412,12 @@ void nfav_stream_init(struct nfav_flow *flow);
 int nfav_stream_prepare(struct nfav_flow *flow);
 void nfav_stream_free(struct nfav_flow *flow);
 void nfav_stream_stop(struct nfav_flow *flow);
+void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
+		      const struct nfav_held *h);
+void nfav_sent_acked(struct nfav_flow_dir *d, u32 ack);
+void nfav_sent_free(struct nfav_flow *flow);
+bool nfav_sent_matches(const struct nfav_flow_dir *d, struct sk_buff *skb,
+		       u32 data_off, u32 seq, u32 len);
 void nfav_stream_checked(struct nfav_flow *flow, enum nfav_side side,
 			 struct nfav_pkts *p);
 void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,

@@ -770,6 +770,8 @@ static bool nfav_kill_replace(struct nfav_flow *flow, struct nfav_object *obj,
 						 seg)->truesize;
 		d->released = nfav_seg_end(seg);
 		nfav_pkts_pass(p, container_of(seg, struct nfav_held, seg));
+		nfav_sent_record(flow, d,
+				 container_of(seg, struct nfav_held, seg));
 	}
 	buf = kmalloc(size, GFP_ATOMIC);
 	if (!buf)
@@ -878,6 +880,7 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 	nfav_stream_stop(flow);
 	nfav_flow_abort_objects(flow);
 	nfav_stream_collect(flow, &p->drop, NFAV_H_DROP);
+	nfav_sent_free(flow);
 	flow->state = NFAV_FLOW_BLOCKED;
 }
 

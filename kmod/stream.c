@@ -252,11 +252,127 @@ int nfav_stream_prepare(struct nfav_flow *flow)
 	return 0;
 }
 
+/*
+ * Released bytes the receiver has not acknowledged are kept (a clone of
+ * each segment, its data shared with what was sent) until an ACK covers
+ * them, so that a retransmission of them is compared with what was scanned:
+ * a receiver that did not get the released copy (lost after the router)
+ * accepts the retransmission.  Bounded like the held segments.
+ */
+void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
+		      const struct nfav_held *h)
+{
+	struct nfav_sent *s;
+	struct sk_buff *skb;
+	u32 limit;
+
+	lockdep_assert_held(&flow->lock);
+	if (!h->seg.len)
+		return;
+	rcu_read_lock();
+	limit = NFAV_HOLD_TRUESIZE_MULT *
+		nfav_config_rcu(flow->nn)->hold_limit;
+	rcu_read_unlock();
+	if (d->sent_count >= NFAV_HOLD_MAX_SEGS || d->sent_truesize > limit)
+		goto gap;
+	s = kmalloc(sizeof(*s), GFP_ATOMIC | __GFP_NOWARN);
+	if (!s)
+		goto gap;
+	skb = skb_clone(h->skb, GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		kfree(s);
+		goto gap;
+	}
+	/* The data stays pinned until the ACK: charged like held packets. */
+	if (!nfav_mem_charge(skb->truesize)) {
+		kfree_skb(skb);
+		kfree(s);
+		goto gap;
+	}
+	s->skb = skb;
+	s->data_off = h->data_off;
+	s->seg.seq = h->seg.seq;
+	s->seg.len = h->seg.len;
+	s->seg.fin = 0;
+	s->seg.next = NULL;
+	if (d->sent_last)
+		d->sent_last->next = &s->seg;
+	else
+		d->sent = &s->seg;
+	d->sent_last = &s->seg;
+	d->sent_count++;
+	d->sent_truesize += skb->truesize;
+	return;
+gap:
+	d->sent_gap = true;
+}
+
+static void nfav_sent_pop(struct nfav_flow_dir *d)
+{
+	struct nfav_sent *s = container_of(d->sent, struct nfav_sent, seg);
+
+	d->sent = s->seg.next;
+	if (!d->sent)
+		d->sent_last = NULL;
+	d->sent_count--;
+	d->sent_truesize -= s->skb->truesize;
+	nfav_mem_uncharge(s->skb->truesize);
+	kfree_skb(s->skb);
+	kfree(s);
+}
+
+/* Nothing more will be compared (the flow is blocked or bypassed). */
+void nfav_sent_free(struct nfav_flow *flow)
+{
+	for (int i = 0; i < 2; i++)
+		while (flow->dir[i].sent)
+			nfav_sent_pop(&flow->dir[i]);
+}
+
+/* The receiver of @d acknowledged everything before @ack. */
+void nfav_sent_acked(struct nfav_flow_dir *d, u32 ack)
+{
+	while (d->sent && !nfav_seq_after(nfav_seg_end(d->sent), ack))
+		nfav_sent_pop(d);
+}
+
+/*
+ * Do the bytes [@seq, @seq + @len) of @skb (payload at @data_off) agree
+ * with the released, unacknowledged segments they overlap?
+ */
+bool nfav_sent_matches(const struct nfav_flow_dir *d, struct sk_buff *skb,
+		       u32 data_off, u32 seq, u32 len)
+{
+	const struct nfav_seg *o;
+	u8 a[64], b[64];
+
+	for (o = d->sent; o; o = o->next) {
+		const struct nfav_sent *s = container_of(o, struct nfav_sent,
+							 seg);
+		u32 from = nfav_seq_after(o->seq, seq) ? o->seq : seq;
+		u32 to = nfav_seq_before(seq + len, nfav_seg_end(o)) ?
+			 seq + len : nfav_seg_end(o);
+
+		while (nfav_seq_before(from, to)) {
+			u32 n = min_t(u32, to - from, sizeof(a));
+
+			if (skb_copy_bits(skb, data_off + (from - seq), a, n) ||
+			    skb_copy_bits(s->skb, s->data_off + (from - o->seq),
+					  b, n) ||
+			    memcmp(a, b, n))
+				return false;
+			from += n;
+		}
+	}
+	return true;
+}
+
 /* The parser will not run again on @flow: free its state. */
 void nfav_stream_free(struct nfav_flow *flow)
 {
 	kfree(flow->pstate);
 	flow->pstate = NULL;
+	nfav_sent_free(flow);
 }
 
 /* The flow stops being parsed: the stall timer must not run any more. */
@@ -319,6 +435,7 @@ static void nfav_stream_release_upto(struct nfav_flow *flow,
 			atomic64_sub(n, &flow->nn->held_bytes);
 			d->released = hard;
 			nfav_pkts_pass(p, c);
+			nfav_sent_record(flow, d, c);
 		}
 	}
 	nfav_stream_released(d);
@@ -414,6 +531,8 @@ static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	d->held_truesize -= h->truesize;
 	h->where = where;
 	list_add_tail(&h->node, to);
+	if (where == NFAV_H_PASS && flow->state == NFAV_FLOW_ACTIVE)
+		nfav_sent_record(flow, d, h);
 }
 
 /* Feed the new bytes of an in-order segment to the parser. */

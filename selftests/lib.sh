@@ -391,7 +391,7 @@ delta() { echo $(($(counter "$2" "${@:3}") - $(counter "$1" "${@:3}"))); }
 bg_fetch() {
 	local name=$1 url=$2
 	shift 2
-	(ip netns exec cli curl -sS --max-time "${FETCH_TIMEOUT:-60}" -o "$SCRATCH/out/$name" \
+	(ip netns exec cli curl -sSN --max-time "${FETCH_TIMEOUT:-60}" -o "$SCRATCH/out/$name" \
 		-w '%{http_code}' "$@" "$url" >"$SCRATCH/out/$name.code" 2>"$SCRATCH/out/$name.err" &
 	 echo $! >"$SCRATCH/out/$name.pid"
 	 wait $!
@@ -405,6 +405,8 @@ bg_wait() {
 		CURL_RC=$(cat "$SCRATCH/out/$1.rc")
 	else
 		CURL_RC=124
+		# What the stuck connection looked like, for ended_diag.
+		ip netns exec cli ss -tnie >"$SCRATCH/out/$1.ss" 2>&1
 		kill "$(cat "$SCRATCH/out/$1.pid")" 2>/dev/null
 	fi
 	HTTP_CODE=$(cat "$SCRATCH/out/$1.code" 2>/dev/null)
@@ -415,6 +417,7 @@ bg_wait() {
 ended_diag() {
 	echo "curl rc=$CURL_RC http=$HTTP_CODE size=$SIZE"
 	cat "$SCRATCH/out/$1.err" 2>/dev/null
+	[ "$CURL_RC" != 124 ] || cat "$SCRATCH/out/$1.ss" 2>/dev/null
 	return 0
 }
 

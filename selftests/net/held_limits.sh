@@ -23,6 +23,7 @@ test_cleanup() { echo "$held_kb0" >"$PARAM" 2>/dev/null; }
 
 # ---- 1-byte segments: at most NFAV_HOLD_MAX_SEGS (512) held per direction
 gen_file tiny3k 3000
+s0=$(stats_json)
 kill -STOP "$NFAVD_PID"
 ip netns exec srv $PYTHON "$HOSTILE" rawsrv $SRV4 $RAWPORT veth0 tiny "$SCRATCH/www/tiny3k" \
 	>>"$SCRATCH/log/rawsrv.log" 2>&1 &
@@ -40,7 +41,9 @@ result "3000 1-byte segments: the oldest trickle, at most 512 stay held" $? \
 	"held $held_now bytes before the verdict"
 cmp -s "$SCRATCH/out/tiny" "$SCRATCH/www/tiny3k"
 result "3000 1-byte segments: clean body byte-exact" $? "$(ended_diag tiny)" \
-	"$(tail -n 3 "$SCRATCH/log/rawsrv.log")"
+	"$(tail -n 3 "$SCRATCH/log/rawsrv.log")" \
+	"$(s1=$(stats_json); for c in clean evasions checks untracked; do
+		printf '%s +%s ' $c "$(delta "$s0" "$s1" $c)"; done)"
 
 # ---- the global held-memory budget
 # The raw server's 1-byte segments each pin a whole skb: with the daemon

@@ -71,6 +71,21 @@ for mode in paws badack; do
 		"$(tail -n 5 "$SCRATCH/log/rawsrv.log")"
 done
 
+# ---- 7. released bytes the client never got (lost after the router) come
+# again different: compared with what was released, the flow is blocked
+nsx cli iptables -A INPUT -p tcp --sport $RAWPORT -m ttl --ttl-eq 32 -j DROP
+s0=$(stats_json)
+rawsrv lostcopy "$eicar_file"
+fetch "http://$SRV4:$RAWPORT/lostcopy" "$SCRATCH/out/lostcopy"
+wait "$RAW_PID" 2>/dev/null
+s1=$(stats_json)
+nsx cli iptables -D INPUT -p tcp --sport $RAWPORT -m ttl --ttl-eq 32 -j DROP
+{ [ ! -e "$SCRATCH/out/lostcopy" ] || ! grep -qF "$EICAR" "$SCRATCH/out/lostcopy"; } &&
+	[ "$(delta "$s0" "$s1" evasions)" -ge 1 ]
+result "released body lost after the router, EICAR retransmitted in its place: blocked (evasion)" $? \
+	"$(fetch_diag "$SCRATCH/out/lostcopy")" "evasions +$(delta "$s0" "$s1" evasions)" \
+	"$(tail -n 5 "$SCRATCH/log/rawsrv.log")"
+
 # ---- out-of-order segments from a raw server are put in order
 mkdir -p "$SCRATCH/sync1"
 rawsrv ooo-wait "$clean" "$SCRATCH/sync1"

@@ -21,6 +21,9 @@
                      later the real body at the same sequence number
         badack       the same with a decoy that acknowledges data the
                      client never sent
+        lostcopy     the headers, a body of "A"s with TTL 33 (to be dropped
+                     after the router), 1.5 s later the real body at the
+                     same sequence number
   hostile.py oobsrv ADDR PORT BODYFILE
       A real-socket server that sends a close-delimited HTTP/1.0 response
       whose body carries one urgent (MSG_OOB) byte "Z" after 16 bytes.
@@ -110,7 +113,7 @@ class RawTCP:
             return (src, sport, flags, seq, ack, t[(off >> 4) * 4:])
 
     def send(self, flags, payload=b"", seq=None, opts=b"", urg=0, tsval=None,
-             ack=None):
+             ack=None, ttl=64):
         seq = self.snd_nxt if seq is None else seq
         ack = self.rcv_nxt if ack is None else ack
         if self.tsval is not None:
@@ -128,7 +131,7 @@ class RawTCP:
         c = csum(pseudo + tcp + payload)
         tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
         ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload),
-                         random.randrange(65536), 0x4000, 64, 6, 0, src, dst)
+                         random.randrange(65536), 0x4000, ttl, 6, 0, src, dst)
         ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
         self.tx.sendto(ip + tcp + payload, (self.peer[0], 0))
 
@@ -211,6 +214,20 @@ def rawsrv(addr, port, iface, mode, bodyfile, sync=None):
     c.accept(ts=1000 if mode == "paws" else None)
     c.read_request()
     base = c.snd_nxt
+    if mode == "lostcopy":
+        # The body with TTL 33, which the client's firewall drops after
+        # the router (a later hop losing it), then a different body at the
+        # same place: the receiver accepts that one.
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+        c.send(ACK | PSH, head, seq=base)
+        time.sleep(0.1)
+        c.send(ACK | PSH, b"A" * len(body), seq=base + len(head), ttl=33)
+        time.sleep(1.5)
+        c.send(ACK | PSH, body, seq=base + len(head))
+        time.sleep(0.5)
+        c.finish(base + len(head) + len(body))
+        return
     if mode in ("paws", "badack"):
         # A decoy the client discards (paws: its timestamp is older than
         # the headers'; badack: it acknowledges data the client never
