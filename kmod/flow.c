@@ -665,7 +665,7 @@ void nfav_flows_exit(struct nfav_net *nn)
 
 int nfav_flow_cache_init(void)
 {
-	nfav_flow_cache = KMEM_CACHE(nfav_flow, 0);
+	nfav_flow_cache = KMEM_CACHE(nfav_flow, SLAB_ACCOUNT);
 	return nfav_flow_cache ? 0 : -ENOMEM;
 }
 

@@ -844,14 +844,57 @@ static struct nfav_flow *nfav_flow_start(struct nfav_net *nn, u8 proto,
 	return IS_ERR(flow) ? ERR_PTR(-ENOSPC) : flow;
 }
 
+/* A segment of a tracked connection of a scanned port. */
+static unsigned int nfav_tracked(struct nfav_net *nn, u8 proto,
+				 struct nf_conn *ct,
+				 enum ip_conntrack_info ctinfo,
+				 struct sk_buff *skb,
+				 const struct nf_hook_state *state,
+				 struct nfav_tcp *t)
+{
+	struct nfav_flow_key key;
+	struct nfav_flow *flow;
+	unsigned int verdict;
+
+	nfav_flow_key_init(&key, ct);
+	flow = nfav_flow_lookup(nn, &key);
+	if (flow && unlikely(nfav_is_first_syn(t)) &&
+	    CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL &&
+	    (flow->ct != ct ? ctinfo == IP_CT_NEW :
+	     nfav_flow_restartable(flow, ntohl(t->th.seq)))) {
+		/*
+		 * The same addresses and ports, but a new connection (a new
+		 * conntrack entry, or the old one reopened after the
+		 * connection ended): forget the old flow, which may linger
+		 * blocked or finished, and track this one from its SYN.
+		 */
+		nfav_flow_teardown(flow, false);
+		nfav_flow_put(flow);
+		flow = NULL;
+	}
+	if (!flow) {
+		/* Only connections seen from their first SYN are tracked. */
+		if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL ||
+		    !nfav_is_first_syn(t))
+			return nfav_untracked(nn, proto, t);
+		flow = nfav_flow_start(nn, proto, ct, &key, skb, state->pf,
+				       t);
+		if (IS_ERR(flow))
+			return NF_DROP;
+	}
+
+	verdict = nfav_flow_packet(flow, skb, state, CTINFO2DIR(ctinfo), t);
+	nfav_flow_put(flow);
+	return verdict;
+}
+
 static unsigned int nfav_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	struct nfav_net *nn = nfav_pernet(state->net);
 	struct nfav_config *cfg = nfav_config_rcu(nn);
 	enum ip_conntrack_info ctinfo;
-	struct nfav_flow_key key;
-	struct nfav_flow *flow;
+	struct mem_cgroup *old_memcg;
 	struct nfav_tcp t;
 	struct nf_conn *ct;
 	unsigned int verdict;
@@ -894,35 +937,10 @@ static unsigned int nfav_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	proto = nfav_proto_for_port(cfg, port);
 
-	nfav_flow_key_init(&key, ct);
-	flow = nfav_flow_lookup(nn, &key);
-	if (flow && unlikely(nfav_is_first_syn(&t)) &&
-	    CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL &&
-	    (flow->ct != ct ? ctinfo == IP_CT_NEW :
-	     nfav_flow_restartable(flow, ntohl(t.th.seq)))) {
-		/*
-		 * The same addresses and ports, but a new connection (a new
-		 * conntrack entry, or the old one reopened after the
-		 * connection ended): forget the old flow, which may linger
-		 * blocked or finished, and track this one from its SYN.
-		 */
-		nfav_flow_teardown(flow, false);
-		nfav_flow_put(flow);
-		flow = NULL;
-	}
-	if (!flow) {
-		/* Only connections seen from their first SYN are tracked. */
-		if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL ||
-		    !nfav_is_first_syn(&t))
-			return nfav_untracked(nn, proto, &t);
-		flow = nfav_flow_start(nn, proto, ct, &key, skb, state->pf,
-				       &t);
-		if (IS_ERR(flow))
-			return NF_DROP;
-	}
-
-	verdict = nfav_flow_packet(flow, skb, state, CTINFO2DIR(ctinfo), &t);
-	nfav_flow_put(flow);
+	/* What this connection makes nfav allocate is the namespace's. */
+	old_memcg = set_active_memcg(nn->memcg);
+	verdict = nfav_tracked(nn, proto, ct, ctinfo, skb, state, &t);
+	set_active_memcg(old_memcg);
 	return verdict;
 }
 
@@ -943,7 +961,7 @@ static const struct nf_hook_ops nfav_hook_ops[] = {
 
 int nfav_hook_init(void)
 {
-	nfav_held_cache = KMEM_CACHE(nfav_held, 0);
+	nfav_held_cache = KMEM_CACHE(nfav_held, SLAB_ACCOUNT);
 	return nfav_held_cache ? 0 : -ENOMEM;
 }
 

@@ -107,6 +107,8 @@ static int __net_init nfav_net_init(struct net *net)
 	int ret;
 
 	nn->net = net;
+	/* The task creating the namespace (insmod's, for the first ones). */
+	nn->memcg = get_mem_cgroup_from_mm(current->mm);
 	mutex_init(&nn->config_lock);
 	spin_lock_init(&nn->daemon_lock);
 	atomic_set(&nn->nflows, 0);
@@ -115,8 +117,10 @@ static int __net_init nfav_net_init(struct net *net)
 	atomic64_set(&nn->held_bytes, 0);
 
 	cfg = nfav_config_default();
-	if (!cfg)
-		return -ENOMEM;
+	if (!cfg) {
+		ret = -ENOMEM;
+		goto err_cfg;
+	}
 	RCU_INIT_POINTER(nn->config, cfg);
 
 	ret = nfav_scan_init(nn);
@@ -140,6 +144,8 @@ err_flows:
 err_scan:
 	nfav_config_free(cfg);
 	RCU_INIT_POINTER(nn->config, NULL);
+err_cfg:
+	mem_cgroup_put(nn->memcg);
 	return ret;
 }
 
@@ -166,6 +172,7 @@ static void __net_exit nfav_net_exit(struct net *net)
 	nfav_scan_exit(nn);
 	nfav_config_free(rcu_dereference_protected(nn->config, true));
 	RCU_INIT_POINTER(nn->config, NULL);
+	mem_cgroup_put(nn->memcg);
 }
 
 static struct pernet_operations nfav_net_ops = {

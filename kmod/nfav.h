@@ -15,10 +15,20 @@
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
 #include <linux/timer.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/netfilter.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_tuple.h>
 #include <net/genetlink.h>
+
+/*
+ * Allocations of the packet path that a namespace's traffic causes (flows,
+ * parser state, held-packet wrappers, objects, messages to the daemon) are
+ * __GFP_ACCOUNT, made between these two: charged to the namespace's memory
+ * cgroup.
+ */
+#define NFAV_GFP_ACCOUNT	(GFP_ATOMIC | __GFP_ACCOUNT)
 
 /* Kernels before 6.16 have only the old name. */
 #ifndef timer_container_of
@@ -125,6 +135,11 @@ struct nfav_daemon {
 /* Per network namespace state. */
 struct nfav_net {
 	struct net *net;
+	/*
+	 * What this namespace's traffic makes nfav allocate is charged here:
+	 * the memory cgroup of the task that created the namespace.
+	 */
+	struct mem_cgroup *memcg;
 	bool hooks_registered;
 	bool dying;
 

@@ -159,7 +159,7 @@ static struct sk_buff *nfav_tx_data_msg(struct nfav_object *obj)
 		skb = nfav_tx_msg_gfp(NFAV_CMD_OBJECT_DATA, obj->id,
 				      nla_total_size_64bit(8) +
 				      nla_total_size(sizes[i]),
-				      GFP_ATOMIC | __GFP_NOWARN);
+				      NFAV_GFP_ACCOUNT | __GFP_NOWARN);
 		if (skb) {
 			obj->tx_chunk = sizes[i];
 			return skb;
@@ -500,7 +500,7 @@ struct nfav_object *nfav_object_begin(struct nfav_flow *flow,
 	skip = nfav_object_skipped(&cfg->proto[flow->proto], meta);
 	rcu_read_unlock();
 
-	obj = kzalloc(sizeof(*obj), GFP_ATOMIC);
+	obj = kzalloc(sizeof(*obj), NFAV_GFP_ACCOUNT);
 	if (!obj) {
 		nfav_count(nn, flow->proto, NFAV_C_BLOCKED);
 		nfav_flow_kill(flow, side, NULL, p);

@@ -242,7 +242,7 @@ int nfav_stream_prepare(struct nfav_flow *flow)
 	lockdep_assert_held(&flow->lock);
 	if (flow->pstate || !pd)
 		return 0;
-	st = kzalloc(pd->state_size, GFP_ATOMIC | __GFP_NOWARN);
+	st = kzalloc(pd->state_size, NFAV_GFP_ACCOUNT | __GFP_NOWARN);
 	if (!st)
 		return -ENOMEM;
 	rcu_read_lock();
@@ -275,7 +275,7 @@ void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	rcu_read_unlock();
 	if (d->sent_count >= NFAV_HOLD_MAX_SEGS || d->sent_truesize > limit)
 		goto gap;
-	s = kmalloc(sizeof(*s), GFP_ATOMIC | __GFP_NOWARN);
+	s = kmalloc(sizeof(*s), NFAV_GFP_ACCOUNT | __GFP_NOWARN);
 	if (!s)
 		goto gap;
 	skb = skb_clone(h->skb, GFP_ATOMIC | __GFP_NOWARN);

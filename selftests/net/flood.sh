@@ -6,6 +6,8 @@
 # cost at most 1 KiB of kernel memory each (slab figures printed), EICAR is
 # still blocked during the flood, and a SYN flood past max-flows evicts
 # half-open flows instead of letting new connections pass unscanned.
+# The namespaces are created from a memory cgroup of their own: what the
+# flood makes nfav allocate is charged to it.
 source "$(dirname "$0")/../lib.sh"
 
 HOSTILE=$NFAV_DIR/selftests/servers/hostile.py
@@ -14,6 +16,15 @@ N_EST=${NFAV_FLOOD_EST:-5000}
 N_SYN=${NFAV_FLOOD_SYN:-5000}
 
 tap_begin
+# A memory cgroup for this script, the namespaces' creator (before av_setup).
+CG=/sys/fs/cgroup/nfav-flood
+cg_ok=false
+grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null &&
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control &&
+	mkdir -p "$CG" && echo $$ >"$CG/cgroup.procs" && cg_ok=true
+test_cleanup() { echo $$ >/sys/fs/cgroup/cgroup.procs 2>/dev/null; }
+# cg_slab: slab memory charged to the cgroup, KiB
+cg_slab() { awk '$1 == "slab" { print int($2 / 1024) }' "$CG/memory.stat"; }
 av_setup 80
 kmsg_mark begin
 ulimit -n 65536
@@ -40,11 +51,21 @@ ip netns exec cli $PYTHON "$HOSTILE" holdcli $SRV4 $HOLDPORT "$N_EST" "$SCRATCH/
 _bg_pids+=($!)
 wait_for 240 test -e "$SCRATCH/est-ready"
 result "$N_EST established connections open" $? "$(tail -n 3 "$SCRATCH/log/holdcli.log")"
+flows_est=$(flows_now)
+$cg_ok && cg0=$(cg_slab)
 nsx cli $PYTHON "$HOSTILE" synflood 192.0.2 $SRV4 80 "$N_SYN" 2>"$SCRATCH/log/synflood.log"
 result "$N_SYN spoofed SYNs sent" $? "$(cat "$SCRATCH/log/synflood.log")"
 sleep 2
 tracked=$(flows_now)
+$cg_ok && cg1=$(cg_slab)
 fsize=$(slab_size nfav_flow)
+# The spoofed SYNs come from no process: conntrack and the server's request
+# sockets are charged to no cgroup, nfav's flows to the namespace's.
+new_flows=$((tracked - flows_est))
+$cg_ok && [ "$new_flows" -gt 1000 ] && [ $(((cg1 - cg0) * 1024)) -ge $((new_flows * fsize / 2)) ]
+result "the half-open flows' memory is charged to the memory cgroup of the namespace's creator" $? \
+	"cgroup slab: ${cg0:-?} -> ${cg1:-?} KiB for $new_flows flows of $fsize bytes (cgroup: $cg_ok)"
+echo "bench| flows: charged to the namespace's memory cgroup: $(((${cg1:-0} - ${cg0:-0}) * 1024 / (new_flows + 1))) bytes per half-open flow"
 hsize=$(slab_size nfav_held)
 kb1=$(slab_kb)
 [ "$tracked" -ge $((N_EST + N_SYN - 100)) ]
