@@ -251,7 +251,7 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 		    !nfav_flow_slot(nn, limit))
 			return ERR_PTR(-ENOSPC);
 	}
-	flow = kmem_cache_zalloc(nfav_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
+	flow = kmem_cache_zalloc(nfav_flow_cache, GFP_NOWAIT | __GFP_NOWARN);
 	if (!flow) {
 		nfav_flow_slot_put(nn);
 		return ERR_PTR(-ENOMEM);
@@ -346,12 +346,14 @@ void nfav_flow_teardown(struct nfav_flow *flow, bool reinject)
 	spin_lock_bh(&flow->lock);
 	nfav_stream_stop(flow);
 	nfav_flow_abort_objects(flow);
+	if (flow->state != NFAV_FLOW_BLOCKED)
+		flow->state = NFAV_FLOW_CLOSING;
+	/* (not ACTIVE any more: nothing released now is recorded) */
 	if (reinject)
 		nfav_stream_collect(flow, &p.pass, NFAV_H_PASS);
 	else
 		nfav_stream_collect(flow, &p.drop, NFAV_H_DROP);
-	if (flow->state != NFAV_FLOW_BLOCKED)
-		flow->state = NFAV_FLOW_CLOSING;
+	nfav_sent_free(flow);
 	spin_unlock_bh(&flow->lock);
 	nfav_pkts_flush(&p, reinject);
 	nfav_flow_unlink(flow);

@@ -39,7 +39,19 @@ static bool nfav_userns_admin __read_mostly;
 module_param_named(userns_admin, nfav_userns_admin, bool, 0444);
 MODULE_PARM_DESC(userns_admin, "Let CAP_NET_ADMIN of a namespace's own user namespace administer and scan it (default off)");
 
+static unsigned int nfav_max_sent_kb __read_mostly = 64 * 1024;
+module_param_named(max_sent_kb, nfav_max_sent_kb, uint, 0644);
+MODULE_PARM_DESC(max_sent_kb, "KiB of released, unacknowledged payload kept for comparison in all namespaces together (default 65536)");
+
 static atomic_long_t nfav_held_mem = ATOMIC_LONG_INIT(0);
+static atomic_long_t nfav_sent_mem = ATOMIC_LONG_INIT(0);
+
+/*
+ * Set while the module registers its per-namespace state: the namespaces
+ * that exist then are charged to no memory cgroup (not to the one of the
+ * task that happens to load the module).
+ */
+static bool nfav_loading;
 
 /**
  * nfav_mem_charge - account @truesize bytes of held packets, globally
@@ -61,6 +73,23 @@ bool nfav_mem_charge(u32 truesize)
 void nfav_mem_uncharge(u32 truesize)
 {
 	atomic_long_sub(truesize, &nfav_held_mem);
+}
+
+/* The same for copies of released bytes (nfav_sent_record()). */
+bool nfav_sent_charge(u32 size)
+{
+	long limit = (long)READ_ONCE(nfav_max_sent_kb) << 10;
+
+	if (atomic_long_add_return(size, &nfav_sent_mem) > limit) {
+		atomic_long_sub(size, &nfav_sent_mem);
+		return false;
+	}
+	return true;
+}
+
+void nfav_sent_uncharge(u32 size)
+{
+	atomic_long_sub(size, &nfav_sent_mem);
 }
 
 /**
@@ -107,8 +136,8 @@ static int __net_init nfav_net_init(struct net *net)
 	int ret;
 
 	nn->net = net;
-	/* The task creating the namespace (insmod's, for the first ones). */
-	nn->memcg = get_mem_cgroup_from_mm(current->mm);
+	/* The task creating the namespace; none for those there at load. */
+	nn->memcg = nfav_loading ? NULL : get_mem_cgroup_from_mm(current->mm);
 	mutex_init(&nn->config_lock);
 	spin_lock_init(&nn->daemon_lock);
 	atomic_set(&nn->nflows, 0);
@@ -216,7 +245,9 @@ static int __init nfav_init(void)
 	ret = nfav_flow_cache_init();
 	if (ret)
 		goto err_flow_cache;
+	nfav_loading = true;
 	ret = register_pernet_subsys(&nfav_net_ops);
+	nfav_loading = false;
 	if (ret)
 		goto err_pernet;
 	ret = register_netdevice_notifier(&nfav_netdev_notifier);

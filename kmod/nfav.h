@@ -25,10 +25,11 @@
 /*
  * Allocations of the packet path that a namespace's traffic causes (flows,
  * parser state, held-packet wrappers, objects, messages to the daemon) are
- * __GFP_ACCOUNT, made between these two: charged to the namespace's memory
- * cgroup.
+ * __GFP_ACCOUNT and made under set_active_memcg(nn->memcg): charged to the
+ * namespace's memory cgroup.  Without __GFP_HIGH: past the cgroup's limit
+ * they fail instead of being forced through.
  */
-#define NFAV_GFP_ACCOUNT	(GFP_ATOMIC | __GFP_ACCOUNT)
+#define NFAV_GFP_ACCOUNT	(GFP_NOWAIT | __GFP_ACCOUNT)
 
 /* Kernels before 6.16 have only the old name. */
 #ifndef timer_container_of
@@ -196,8 +197,7 @@ struct nfav_held {
 /* A released, unacknowledged segment: a clone of what was sent. */
 struct nfav_sent {
 	struct nfav_seg seg;
-	struct sk_buff *skb;
-	u32 data_off;			/* the segment's payload in skb */
+	u8 data[];			/* a copy of the segment's payload */
 };
 
 enum nfav_held_where {
@@ -243,7 +243,7 @@ struct nfav_flow_dir {
 	 */
 	struct nfav_seg *sent, *sent_last;
 	u32 sent_count;
-	u32 sent_truesize;
+	u32 sent_bytes;
 	bool sent_gap;
 	/* Timestamps (RFC 7323): this side's SYN carried one; its newest. */
 	bool ts_ok;
@@ -373,6 +373,8 @@ extern bool nfav_unloading;	/* no more messages to userspace */
 extern unsigned int nfav_max_flows_total;
 bool nfav_mem_charge(u32 truesize);
 void nfav_mem_uncharge(u32 truesize);
+bool nfav_sent_charge(u32 size);
+void nfav_sent_uncharge(u32 size);
 bool nfav_net_admin(const struct net *net, struct sk_buff *skb);
 
 /* config.c */

@@ -770,8 +770,6 @@ static bool nfav_kill_replace(struct nfav_flow *flow, struct nfav_object *obj,
 						 seg)->truesize;
 		d->released = nfav_seg_end(seg);
 		nfav_pkts_pass(p, container_of(seg, struct nfav_held, seg));
-		nfav_sent_record(flow, d,
-				 container_of(seg, struct nfav_held, seg));
 	}
 	buf = kmalloc(size, GFP_ATOMIC);
 	if (!buf)
@@ -900,6 +898,7 @@ void nfav_flow_kill(struct nfav_flow *flow, enum nfav_side side,
 int nfav_verdict(struct nfav_net *nn, u64 id, u64 checked, u8 verdict,
 		 u8 reason, const char *virus)
 {
+	struct mem_cgroup *old_memcg;
 	struct nfav_object *obj;
 	struct nfav_flow *flow;
 	struct nfav_pkts p;
@@ -918,6 +917,8 @@ int nfav_verdict(struct nfav_net *nn, u64 id, u64 checked, u8 verdict,
 	flow = obj->flow;
 	nfav_pkts_init(&p);
 	spin_lock_bh(&flow->lock);
+	/* What the verdict makes nfav allocate is the namespace's. */
+	old_memcg = set_active_memcg(nn->memcg);
 	if (obj->decision != NFAV_DECIDE_NONE || obj->id != id ||
 	    list_empty(&obj->list)) {
 		ret = -ENOENT;
@@ -955,6 +956,7 @@ int nfav_verdict(struct nfav_net *nn, u64 id, u64 checked, u8 verdict,
 	}
 	nfav_objects_settle(flow, &p);
 out:
+	set_active_memcg(old_memcg);
 	spin_unlock_bh(&flow->lock);
 	nfav_pkts_flush(&p, true);
 	nfav_object_put(obj);

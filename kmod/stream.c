@@ -253,46 +253,45 @@ int nfav_stream_prepare(struct nfav_flow *flow)
 }
 
 /*
- * Released bytes the receiver has not acknowledged are kept (a clone of
- * each segment, its data shared with what was sent) until an ACK covers
- * them, so that a retransmission of them is compared with what was scanned:
- * a receiver that did not get the released copy (lost after the router)
- * accepts the retransmission.  Bounded like the held segments.
+ * Released bytes the receiver has not acknowledged are kept (a copy of each
+ * segment's payload) until an ACK covers them, so that a retransmission of
+ * them is compared with what was scanned: a receiver that did not get the
+ * released copy (lost after the router) accepts the retransmission.  A copy,
+ * not a clone: the packet that goes on must not leave cloned (NAT and
+ * drivers would copy its head).  Per direction at most NFAV_SENT_MAX_SEGS
+ * records and 4 x hold-limit bytes; all namespaces together max_sent_kb
+ * (their own budget: records never take memory held packets need).  Past
+ * that, bytes are not kept (sent_gap) and a retransmission of them is not
+ * compared.
  */
+#define NFAV_SENT_MAX_SEGS	2048
+
 void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 		      const struct nfav_held *h)
 {
+	u32 len = h->seg.len, limit;
 	struct nfav_sent *s;
-	struct sk_buff *skb;
-	u32 limit;
 
 	lockdep_assert_held(&flow->lock);
-	if (!h->seg.len)
+	if (!len || flow->state != NFAV_FLOW_ACTIVE)
 		return;
 	rcu_read_lock();
 	limit = NFAV_HOLD_TRUESIZE_MULT *
 		nfav_config_rcu(flow->nn)->hold_limit;
 	rcu_read_unlock();
-	if (d->sent_count >= NFAV_HOLD_MAX_SEGS || d->sent_truesize > limit)
+	if (d->sent_count >= NFAV_SENT_MAX_SEGS ||
+	    d->sent_bytes + len > limit || !nfav_sent_charge(len))
 		goto gap;
-	s = kmalloc(sizeof(*s), NFAV_GFP_ACCOUNT | __GFP_NOWARN);
+	s = kmalloc(struct_size(s, data, len),
+		    NFAV_GFP_ACCOUNT | __GFP_NOWARN);
 	if (!s)
-		goto gap;
-	skb = skb_clone(h->skb, GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb) {
+		goto uncharge;
+	if (skb_copy_bits(h->skb, h->data_off, s->data, len)) {
 		kfree(s);
-		goto gap;
+		goto uncharge;
 	}
-	/* The data stays pinned until the ACK: charged like held packets. */
-	if (!nfav_mem_charge(skb->truesize)) {
-		kfree_skb(skb);
-		kfree(s);
-		goto gap;
-	}
-	s->skb = skb;
-	s->data_off = h->data_off;
 	s->seg.seq = h->seg.seq;
-	s->seg.len = h->seg.len;
+	s->seg.len = len;
 	s->seg.fin = 0;
 	s->seg.next = NULL;
 	if (d->sent_last)
@@ -301,8 +300,10 @@ void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 		d->sent = &s->seg;
 	d->sent_last = &s->seg;
 	d->sent_count++;
-	d->sent_truesize += skb->truesize;
+	d->sent_bytes += len;
 	return;
+uncharge:
+	nfav_sent_uncharge(len);
 gap:
 	d->sent_gap = true;
 }
@@ -315,9 +316,8 @@ static void nfav_sent_pop(struct nfav_flow_dir *d)
 	if (!d->sent)
 		d->sent_last = NULL;
 	d->sent_count--;
-	d->sent_truesize -= s->skb->truesize;
-	nfav_mem_uncharge(s->skb->truesize);
-	kfree_skb(s->skb);
+	d->sent_bytes -= s->seg.len;
+	nfav_sent_uncharge(s->seg.len);
 	kfree(s);
 }
 
@@ -344,22 +344,24 @@ bool nfav_sent_matches(const struct nfav_flow_dir *d, struct sk_buff *skb,
 		       u32 data_off, u32 seq, u32 len)
 {
 	const struct nfav_seg *o;
-	u8 a[64], b[64];
+	u8 a[64];
 
 	for (o = d->sent; o; o = o->next) {
 		const struct nfav_sent *s = container_of(o, struct nfav_sent,
 							 seg);
-		u32 from = nfav_seq_after(o->seq, seq) ? o->seq : seq;
-		u32 to = nfav_seq_before(seq + len, nfav_seg_end(o)) ?
+		u32 from, to;
+
+		if (!nfav_seq_before(o->seq, seq + len))
+			break;		/* in order: the rest lies beyond */
+		from = nfav_seq_after(o->seq, seq) ? o->seq : seq;
+		to = nfav_seq_before(seq + len, nfav_seg_end(o)) ?
 			 seq + len : nfav_seg_end(o);
 
 		while (nfav_seq_before(from, to)) {
 			u32 n = min_t(u32, to - from, sizeof(a));
 
 			if (skb_copy_bits(skb, data_off + (from - seq), a, n) ||
-			    skb_copy_bits(s->skb, s->data_off + (from - o->seq),
-					  b, n) ||
-			    memcmp(a, b, n))
+			    memcmp(a, s->data + (from - o->seq), n))
 				return false;
 			from += n;
 		}

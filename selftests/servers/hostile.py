@@ -15,7 +15,10 @@
                      exists; SYNC-DIR/ooo-sent is created before) the first
         upgrade-ooo  "101 Switching Protocols" and tunnel bytes: the last
                      tunnel segment first, the 101, then the others
-        tiny         the headers, then the body in 1-byte segments
+        tiny         the headers, then the body in 1-byte segments; with
+                     SYNC-DIR, creates SYNC-DIR/sent, then (once
+                     SYNC-DIR/go exists) retransmits what the client does
+                     not acknowledge, up to 60 s
         paws         timestamps on; the headers, then a decoy body of "A"s
                      with a stale timestamp (the client discards it), 1.5 s
                      later the real body at the same sequence number
@@ -162,6 +165,36 @@ class RawTCP:
                 self.send(ACK)
         return req
 
+    def finish_reliably(self, base, resp, secs, go):
+        """FIN after @resp (sent from @base); then, for up to @secs seconds,
+        once file @go exists, resend from the client's ACK whenever it stops
+        advancing for 1 s (what a real sender's retransmission timer does),
+        until the client has acknowledged everything and sent its FIN."""
+        end = base + len(resp)
+        self.send(FIN | ACK, seq=end)
+        acked, last = 0, time.time()        # offsets from base
+        deadline = time.time() + secs
+        while time.time() < deadline:
+            seg = self.recv(0.2)
+            if seg is not None:
+                _s, _p, flags, seq, ack, data = seg
+                if flags & RST:
+                    return
+                off = (ack - base) % (1 << 32)
+                if flags & ACK and acked < off <= len(resp) + 1:
+                    acked, last = off, time.time()
+                if flags & FIN and acked == len(resp) + 1:
+                    self.rcv_nxt = seq + len(data) + 1
+                    self.send(ACK, seq=end + 1)
+                    return
+            if time.time() - last >= 1.0 and os.path.exists(go):
+                if acked < len(resp):
+                    self.send(ACK | PSH, resp[acked:acked + 1000],
+                              seq=base + acked)
+                else:
+                    self.send(FIN | ACK, seq=end)
+                last = time.time()
+
     def finish(self, end):
         """FIN at @end, then answer the client's FIN, for a few seconds."""
         self.send(FIN | ACK, seq=end)
@@ -285,6 +318,12 @@ def rawsrv(addr, port, iface, mode, bodyfile, sync=None):
             time.sleep(0.05)
         c.send(ACK | PSH, segs[0][1], seq=base)
     time.sleep(0.2)
+    if mode == "tiny" and sync:
+        # Everything sent once; once the test says so (SYNC-DIR/go), go on
+        # as a real sender would until the client has it all.
+        open(os.path.join(sync, "sent"), "w").close()
+        c.finish_reliably(base, resp, 60, os.path.join(sync, "go"))
+        return
     c.finish(base + len(resp))
 
 
