@@ -251,7 +251,7 @@ struct nfav_flow *nfav_flow_create(struct nfav_net *nn, struct nf_conn *ct,
 		    !nfav_flow_slot(nn, limit))
 			return ERR_PTR(-ENOSPC);
 	}
-	flow = kmem_cache_zalloc(nfav_flow_cache, GFP_NOWAIT | __GFP_NOWARN);
+	flow = kmem_cache_zalloc(nfav_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!flow) {
 		nfav_flow_slot_put(nn);
 		return ERR_PTR(-ENOMEM);

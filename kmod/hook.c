@@ -391,7 +391,7 @@ struct nfav_held *nfav_held_split(struct nfav_held *h, u32 n)
 	}
 	if (!skb)
 		return NULL;
-	c = kmem_cache_alloc(nfav_held_cache, GFP_NOWAIT | __GFP_NOWARN);
+	c = kmem_cache_alloc(nfav_held_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!c)
 		goto err_skb;
 	/*
@@ -683,7 +683,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		/* Not charged: the object passed, or nothing is held. */
 		truesize = 0;
 	}
-	h = kmem_cache_alloc(nfav_held_cache, GFP_NOWAIT | __GFP_NOWARN);
+	h = kmem_cache_alloc(nfav_held_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (unlikely(!h)) {
 		nfav_mem_uncharge(truesize);
 		verdict = NF_DROP;	/* the sender retransmits */

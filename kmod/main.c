@@ -10,6 +10,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/netlink.h>
+#include <linux/sched/task.h>
 
 #include "nfav.h"
 
@@ -129,6 +130,26 @@ static void nfav_scan_quiesce(void)
 	up_read(&net_rwsem);
 }
 
+/*
+ * The memory cgroup a new namespace's nfav memory is charged to: its
+ * creator's.  For the namespaces there at load, the root one (charged to
+ * no cgroup; NULL would charge the task that happens to run the code).
+ */
+static struct mem_cgroup *nfav_net_memcg(void)
+{
+	struct mem_cgroup *memcg;
+
+	if (!nfav_loading)
+		return get_mem_cgroup_from_mm(current->mm);
+	if (mem_cgroup_disabled())
+		return NULL;
+	rcu_read_lock();
+	memcg = mem_cgroup_from_task(&init_task);
+	css_get(&memcg->css);
+	rcu_read_unlock();
+	return memcg;
+}
+
 static int __net_init nfav_net_init(struct net *net)
 {
 	struct nfav_net *nn = nfav_pernet(net);
@@ -136,8 +157,7 @@ static int __net_init nfav_net_init(struct net *net)
 	int ret;
 
 	nn->net = net;
-	/* The task creating the namespace; none for those there at load. */
-	nn->memcg = nfav_loading ? NULL : get_mem_cgroup_from_mm(current->mm);
+	nn->memcg = nfav_net_memcg();
 	mutex_init(&nn->config_lock);
 	spin_lock_init(&nn->daemon_lock);
 	atomic_set(&nn->nflows, 0);

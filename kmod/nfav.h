@@ -26,10 +26,13 @@
  * Allocations of the packet path that a namespace's traffic causes (flows,
  * parser state, held-packet wrappers, objects, messages to the daemon) are
  * __GFP_ACCOUNT and made under set_active_memcg(nn->memcg): charged to the
- * namespace's memory cgroup.  Without __GFP_HIGH: past the cgroup's limit
- * they fail instead of being forced through.
+ * namespace's memory cgroup.  Like socket memory charged in softirq, a
+ * charge past the cgroup's limit is forced (GFP_ATOMIC cannot reclaim, and
+ * failing would make a full cgroup drop or reset connections until some
+ * task of it reclaims): the cgroup's own tasks then reclaim.  nfav's own
+ * per-namespace and global limits are the hard bounds.
  */
-#define NFAV_GFP_ACCOUNT	(GFP_NOWAIT | __GFP_ACCOUNT)
+#define NFAV_GFP_ACCOUNT	(GFP_ATOMIC | __GFP_ACCOUNT)
 
 /* Kernels before 6.16 have only the old name. */
 #ifndef timer_container_of

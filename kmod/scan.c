@@ -500,7 +500,7 @@ struct nfav_object *nfav_object_begin(struct nfav_flow *flow,
 	skip = nfav_object_skipped(&cfg->proto[flow->proto], meta);
 	rcu_read_unlock();
 
-	obj = kzalloc(sizeof(*obj), NFAV_GFP_ACCOUNT);
+	obj = kzalloc(sizeof(*obj), NFAV_GFP_ACCOUNT | __GFP_NOWARN);
 	if (!obj) {
 		nfav_count(nn, flow->proto, NFAV_C_BLOCKED);
 		nfav_flow_kill(flow, side, NULL, p);

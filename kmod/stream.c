@@ -259,38 +259,31 @@ int nfav_stream_prepare(struct nfav_flow *flow)
  * released copy (lost after the router) accepts the retransmission.  A copy,
  * not a clone: the packet that goes on must not leave cloned (NAT and
  * drivers would copy its head).  Per direction at most NFAV_SENT_MAX_SEGS
- * records and 4 x hold-limit bytes; all namespaces together max_sent_kb
- * (their own budget: records never take memory held packets need).  Past
- * that, bytes are not kept (sent_gap) and a retransmission of them is not
- * compared.
+ * records (of at most a page each) and 4 x hold-limit bytes; all namespaces
+ * together max_sent_kb (their own budget: records never take memory held
+ * packets need).  Past that, bytes are not kept (sent_gap) and a
+ * retransmission of them is not compared.
  */
 #define NFAV_SENT_MAX_SEGS	2048
+/* Payload per record: a large (GRO) segment takes several, none over a page. */
+#define NFAV_SENT_CHUNK		(PAGE_SIZE - sizeof(struct nfav_sent))
 
-void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
-		      const struct nfav_held *h)
+/* Keep [@off, @off + @len) of @h's payload; false if that cannot be done. */
+static bool nfav_sent_add(struct nfav_flow_dir *d, const struct nfav_held *h,
+			  u32 off, u32 len)
 {
-	u32 len = h->seg.len, limit;
 	struct nfav_sent *s;
 
-	lockdep_assert_held(&flow->lock);
-	if (!len || flow->state != NFAV_FLOW_ACTIVE)
-		return;
-	rcu_read_lock();
-	limit = NFAV_HOLD_TRUESIZE_MULT *
-		nfav_config_rcu(flow->nn)->hold_limit;
-	rcu_read_unlock();
-	if (d->sent_count >= NFAV_SENT_MAX_SEGS ||
-	    d->sent_bytes + len > limit || !nfav_sent_charge(len))
-		goto gap;
+	if (!nfav_sent_charge(len))
+		return false;
 	s = kmalloc(struct_size(s, data, len),
 		    NFAV_GFP_ACCOUNT | __GFP_NOWARN);
-	if (!s)
-		goto uncharge;
-	if (skb_copy_bits(h->skb, h->data_off, s->data, len)) {
+	if (!s || skb_copy_bits(h->skb, h->data_off + off, s->data, len)) {
 		kfree(s);
-		goto uncharge;
+		nfav_sent_uncharge(len);
+		return false;
 	}
-	s->seg.seq = h->seg.seq;
+	s->seg.seq = h->seg.seq + off;
 	s->seg.len = len;
 	s->seg.fin = 0;
 	s->seg.next = NULL;
@@ -301,11 +294,29 @@ void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	d->sent_last = &s->seg;
 	d->sent_count++;
 	d->sent_bytes += len;
-	return;
-uncharge:
-	nfav_sent_uncharge(len);
-gap:
-	d->sent_gap = true;
+	return true;
+}
+
+void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
+		      const struct nfav_held *h)
+{
+	u32 len = h->seg.len, limit, off, n;
+
+	lockdep_assert_held(&flow->lock);
+	if (!len || flow->state != NFAV_FLOW_ACTIVE)
+		return;
+	rcu_read_lock();
+	limit = NFAV_HOLD_TRUESIZE_MULT *
+		nfav_config_rcu(flow->nn)->hold_limit;
+	rcu_read_unlock();
+	for (off = 0; off < len; off += n) {
+		n = min_t(u32, len - off, NFAV_SENT_CHUNK);
+		if (d->sent_count >= NFAV_SENT_MAX_SEGS ||
+		    d->sent_bytes + n > limit || !nfav_sent_add(d, h, off, n)) {
+			d->sent_gap = true;
+			return;
+		}
+	}
 }
 
 static void nfav_sent_pop(struct nfav_flow_dir *d)
@@ -351,8 +362,15 @@ bool nfav_sent_matches(const struct nfav_flow_dir *d, struct sk_buff *skb,
 							 seg);
 		u32 from, to;
 
+		/*
+		 * Records are in release order, which is not always sequence
+		 * order (a retransmission merging released and held bytes),
+		 * but a later record's bytes below an earlier one's start were
+		 * compared with that earlier one when they came: stopping at
+		 * the first record past the segment misses nothing.
+		 */
 		if (!nfav_seq_before(o->seq, seq + len))
-			break;		/* in order: the rest lies beyond */
+			break;
 		from = nfav_seq_after(o->seq, seq) ? o->seq : seq;
 		to = nfav_seq_before(seq + len, nfav_seg_end(o)) ?
 			 seq + len : nfav_seg_end(o);
