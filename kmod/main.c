@@ -49,10 +49,23 @@ static atomic_long_t nfav_sent_mem = ATOMIC_LONG_INIT(0);
 
 /*
  * Set while the module registers its per-namespace state: the namespaces
- * that exist then are charged to no memory cgroup (not to the one of the
- * task that happens to load the module).
+ * that exist then are charged to the root memory cgroup (not to the one of
+ * the task that happens to load the module).
  */
 static bool nfav_loading;
+
+/* Add @n to @used unless that passes @limit_kb KiB. */
+static bool nfav_budget_charge(atomic_long_t *used, unsigned int limit_kb,
+			       u32 n)
+{
+	long limit = (long)limit_kb << 10;
+
+	if (atomic_long_add_return(n, used) > limit) {
+		atomic_long_sub(n, used);
+		return false;
+	}
+	return true;
+}
 
 /**
  * nfav_mem_charge - account @truesize bytes of held packets, globally
@@ -62,13 +75,8 @@ static bool nfav_loading;
  */
 bool nfav_mem_charge(u32 truesize)
 {
-	long limit = (long)READ_ONCE(nfav_max_held_kb) << 10;
-
-	if (atomic_long_add_return(truesize, &nfav_held_mem) > limit) {
-		atomic_long_sub(truesize, &nfav_held_mem);
-		return false;
-	}
-	return true;
+	return nfav_budget_charge(&nfav_held_mem, READ_ONCE(nfav_max_held_kb),
+				  truesize);
 }
 
 void nfav_mem_uncharge(u32 truesize)
@@ -76,16 +84,11 @@ void nfav_mem_uncharge(u32 truesize)
 	atomic_long_sub(truesize, &nfav_held_mem);
 }
 
-/* The same for copies of released bytes (nfav_sent_record()). */
+/* The same for copies of released bytes (nfav_sent_record()): max_sent_kb. */
 bool nfav_sent_charge(u32 size)
 {
-	long limit = (long)READ_ONCE(nfav_max_sent_kb) << 10;
-
-	if (atomic_long_add_return(size, &nfav_sent_mem) > limit) {
-		atomic_long_sub(size, &nfav_sent_mem);
-		return false;
-	}
-	return true;
+	return nfav_budget_charge(&nfav_sent_mem, READ_ONCE(nfav_max_sent_kb),
+				  size);
 }
 
 void nfav_sent_uncharge(u32 size)
