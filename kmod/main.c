@@ -140,6 +140,7 @@ static void nfav_scan_quiesce(void)
  */
 static struct mem_cgroup *nfav_net_memcg(void)
 {
+#ifdef CONFIG_MEMCG
 	struct mem_cgroup *memcg;
 
 	if (!nfav_loading)
@@ -151,6 +152,9 @@ static struct mem_cgroup *nfav_net_memcg(void)
 	css_get(&memcg->css);
 	rcu_read_unlock();
 	return memcg;
+#else
+	return NULL;
+#endif
 }
 
 static int __net_init nfav_net_init(struct net *net)
