@@ -616,7 +616,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 
 	/* The other end's released bytes up to the ACK arrived. */
 	if (th->ack && flow->dir[!side].sent)
-		nfav_sent_acked(&flow->dir[!side], ntohl(th->ack_seq));
+		nfav_sent_acked(flow, &flow->dir[!side], ntohl(th->ack_seq));
 
 	/* What this end can receive limits what the other end may hold. */
 	flow->dir[!side].peer_window = (u32)ntohs(th->window) <<
@@ -658,6 +658,18 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		nfav_evasion(flow, "retransmission differs from released bytes",
 			     "flow blocked");
 		nfav_flow_kill(flow, side, NULL, &p);
+		verdict = NF_DROP;
+		goto out_unlock;
+	}
+
+	/*
+	 * New bytes come in only while what they follow can be released with
+	 * a copy kept: a receiver that does not acknowledge what went stalls
+	 * its sender (whose segments are dropped and sent again).
+	 */
+	if (plen && nfav_seq_after(ntohl(th->seq) + plen, d->ra.next_seq) &&
+	    !nfav_sent_admit(flow, d, plen)) {
+		nfav_count(nn, flow->proto, NFAV_C_UNACKED);
 		verdict = NF_DROP;
 		goto out_unlock;
 	}

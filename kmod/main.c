@@ -44,6 +44,10 @@ static unsigned int nfav_max_sent_kb __read_mostly = 64 * 1024;
 module_param_named(max_sent_kb, nfav_max_sent_kb, uint, 0644);
 MODULE_PARM_DESC(max_sent_kb, "KiB of released, unacknowledged payload kept for comparison in all namespaces together (default 65536)");
 
+static unsigned int nfav_max_sent_ns_kb __read_mostly = 16 * 1024;
+module_param_named(max_sent_ns_kb, nfav_max_sent_ns_kb, uint, 0644);
+MODULE_PARM_DESC(max_sent_ns_kb, "KiB of released, unacknowledged payload kept for comparison in one namespace (default 16384)");
+
 static atomic_long_t nfav_held_mem = ATOMIC_LONG_INIT(0);
 static atomic_long_t nfav_sent_mem = ATOMIC_LONG_INIT(0);
 
@@ -84,15 +88,36 @@ void nfav_mem_uncharge(u32 truesize)
 	atomic_long_sub(truesize, &nfav_held_mem);
 }
 
-/* The same for copies of released bytes (nfav_sent_record()): max_sent_kb. */
-bool nfav_sent_charge(u32 size)
+/*
+ * The same for copies of released bytes (nfav_sent_record()): max_sent_kb
+ * for all namespaces, max_sent_ns_kb for each, so that connections whose
+ * receivers never acknowledge cannot take the room of other namespaces.
+ */
+bool nfav_sent_room(struct nfav_net *nn, u32 size)
 {
-	return nfav_budget_charge(&nfav_sent_mem, READ_ONCE(nfav_max_sent_kb),
-				  size);
+	long global = (long)READ_ONCE(nfav_max_sent_kb) << 10;
+	long own = (long)READ_ONCE(nfav_max_sent_ns_kb) << 10;
+
+	return atomic_long_read(&nfav_sent_mem) + size <= global &&
+	       atomic_long_read(&nn->sent_mem) + size <= own;
 }
 
-void nfav_sent_uncharge(u32 size)
+bool nfav_sent_charge(struct nfav_net *nn, u32 size)
 {
+	if (!nfav_budget_charge(&nn->sent_mem,
+				READ_ONCE(nfav_max_sent_ns_kb), size))
+		return false;
+	if (!nfav_budget_charge(&nfav_sent_mem, READ_ONCE(nfav_max_sent_kb),
+				size)) {
+		atomic_long_sub(size, &nn->sent_mem);
+		return false;
+	}
+	return true;
+}
+
+void nfav_sent_uncharge(struct nfav_net *nn, u32 size)
+{
+	atomic_long_sub(size, &nn->sent_mem);
 	atomic_long_sub(size, &nfav_sent_mem);
 }
 
@@ -171,6 +196,7 @@ static int __net_init nfav_net_init(struct net *net)
 	atomic_set(&nn->pending, 0);
 	atomic_set(&nn->checks, 0);
 	atomic64_set(&nn->held_bytes, 0);
+	atomic_long_set(&nn->sent_mem, 0);
 
 	cfg = nfav_config_default();
 	if (!cfg) {

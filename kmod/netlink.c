@@ -825,7 +825,7 @@ static int nfav_put_stats(struct sk_buff *skb, const struct nfav_stats *st)
 	unsigned int i, r, a;
 
 	BUILD_BUG_ON(NFAV_S_FLOWS + NFAV_C_SKIPPED != NFAV_S_FALLBACKS);
-	BUILD_BUG_ON(NFAV_C_CHECKS + 1 != __NFAV_C_MAX);
+	BUILD_BUG_ON(NFAV_C_UNACKED + 1 != __NFAV_C_MAX);
 
 	nest = nla_nest_start(skb, NFAV_P_STATS);
 	if (!nest)
@@ -840,7 +840,9 @@ static int nfav_put_stats(struct sk_buff *skb, const struct nfav_stats *st)
 			      atomic64_read(&st->c[NFAV_C_UNTRACKED]),
 			      NFAV_S_PAD) ||
 	    nla_put_u64_64bit(skb, NFAV_S_CHECKS,
-			      atomic64_read(&st->c[NFAV_C_CHECKS]), NFAV_S_PAD))
+			      atomic64_read(&st->c[NFAV_C_CHECKS]), NFAV_S_PAD) ||
+	    nla_put_u64_64bit(skb, NFAV_S_UNACKED,
+			      atomic64_read(&st->c[NFAV_C_UNACKED]), NFAV_S_PAD))
 		goto cancel;
 
 	fbs = nla_nest_start(skb, NFAV_S_FALLBACKS);

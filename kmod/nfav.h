@@ -81,6 +81,7 @@ enum nfav_counter {
 	NFAV_C_SKIPPED,		/* NFAV_S_SKIPPED, after NFAV_S_FALLBACKS */
 	NFAV_C_UNTRACKED,	/* NFAV_S_UNTRACKED */
 	NFAV_C_CHECKS,		/* NFAV_S_CHECKS */
+	NFAV_C_UNACKED,		/* NFAV_S_UNACKED */
 	__NFAV_C_MAX
 };
 
@@ -165,6 +166,7 @@ struct nfav_net {
 	atomic_t live_flows;			/* allocated, not yet freed */
 	atomic64_t held_bytes;
 	atomic64_t held_truesize;		/* of every stolen skb */
+	atomic_long_t sent_mem;			/* payload in struct nfav_sent */
 
 	spinlock_t daemon_lock;
 	struct nfav_daemon daemon;		/* under daemon_lock */
@@ -242,12 +244,11 @@ struct nfav_flow_dir {
 	/*
 	 * Released segments the receiver has not acknowledged (struct
 	 * nfav_sent, in order): a retransmission of their bytes is compared
-	 * with them.  sent_gap: some were not kept (limits, no memory).
+	 * with them.  Every released byte of an active flow has one.
 	 */
 	struct nfav_seg *sent, *sent_last;
 	u32 sent_count;
 	u32 sent_bytes;
-	bool sent_gap;
 	/* Timestamps (RFC 7323): this side's SYN carried one; its newest. */
 	bool ts_ok;
 	bool ts_recent_valid;
@@ -376,8 +377,9 @@ extern bool nfav_unloading;	/* no more messages to userspace */
 extern unsigned int nfav_max_flows_total;
 bool nfav_mem_charge(u32 truesize);
 void nfav_mem_uncharge(u32 truesize);
-bool nfav_sent_charge(u32 size);
-void nfav_sent_uncharge(u32 size);
+bool nfav_sent_room(struct nfav_net *nn, u32 size);
+bool nfav_sent_charge(struct nfav_net *nn, u32 size);
+void nfav_sent_uncharge(struct nfav_net *nn, u32 size);
 bool nfav_net_admin(const struct net *net, struct sk_buff *skb);
 
 /* config.c */
@@ -432,9 +434,11 @@ void nfav_stream_init(struct nfav_flow *flow);
 int nfav_stream_prepare(struct nfav_flow *flow);
 void nfav_stream_free(struct nfav_flow *flow);
 void nfav_stream_stop(struct nfav_flow *flow);
-void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
+bool nfav_sent_admit(const struct nfav_flow *flow,
+		     const struct nfav_flow_dir *d, u32 len);
+bool nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 		      const struct nfav_held *h);
-void nfav_sent_acked(struct nfav_flow_dir *d, u32 ack);
+void nfav_sent_acked(struct nfav_flow *flow, struct nfav_flow_dir *d, u32 ack);
 void nfav_sent_free(struct nfav_flow *flow);
 bool nfav_sent_matches(const struct nfav_flow_dir *d, struct sk_buff *skb,
 		       u32 data_off, u32 seq, u32 len);

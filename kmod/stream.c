@@ -150,9 +150,9 @@ static const struct nfav_proto_ops nfav_stream_ops = {
 
 static void nfav_stream_limits(struct nfav_flow *flow, struct nfav_flow_dir *d,
 			       bool content_tail, u32 *soft, u32 *hard);
-static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
-			       struct nfav_seg *seg, struct list_head *to,
-			       u8 where);
+static bool nfav_stream_pass_head(struct nfav_flow *flow,
+				  struct nfav_flow_dir *d, u32 upto,
+				  struct nfav_pkts *p);
 
 static void nfav_stall_arm(struct nfav_flow *flow);
 
@@ -258,29 +258,70 @@ int nfav_stream_prepare(struct nfav_flow *flow)
  * them is compared with what was scanned: a receiver that did not get the
  * released copy (lost after the router) accepts the retransmission.  A copy,
  * not a clone: the packet that goes on must not leave cloned (NAT and
- * drivers would copy its head).  Per direction at most NFAV_SENT_MAX_SEGS
- * records (of at most a page each) and 4 x hold-limit bytes; all namespaces
- * together max_sent_kb (their own budget: records never take memory held
- * packets need).  Past that, bytes are not kept (sent_gap) and a
- * retransmission of them is not compared.
+ * drivers would copy its head).
+ *
+ * Nothing of an active flow is released without its copy: a segment whose
+ * copy cannot be made stays held (its sender retransmits, and it goes once
+ * ACKs free room).  Bounds: per direction NFAV_SENT_MAX_SEGS records (of at
+ * most a page each) and 4 x hold-limit bytes; per namespace max_sent_ns_kb
+ * and all namespaces together max_sent_kb (their own budget: records never
+ * take memory held packets need).  New data is admitted only while the
+ * records it will need fit (nfav_sent_admit()), so a receiver that does not
+ * acknowledge stalls only its own connection.
  */
 #define NFAV_SENT_MAX_SEGS	2048
 /* Payload per record: a large (GRO) segment takes several, none over a page. */
 #define NFAV_SENT_CHUNK		(PAGE_SIZE - sizeof(struct nfav_sent))
 
+static u32 nfav_sent_limit(const struct nfav_flow *flow)
+{
+	u32 limit;
+
+	rcu_read_lock();
+	limit = NFAV_HOLD_TRUESIZE_MULT * nfav_config_rcu(flow->nn)->hold_limit;
+	rcu_read_unlock();
+	return limit;
+}
+
+/**
+ * nfav_sent_admit - may @len new payload bytes of @d be taken in?
+ * @flow: the flow, locked and active
+ * @d: the direction they belong to
+ * @len: payload bytes of the segment
+ *
+ * What is held or queued out of order in @d will be released and recorded
+ * before these bytes: they are admitted only if records for all of it fit
+ * the direction's bounds, and the namespace and global budgets have room
+ * for them now.  Otherwise the segment is to be dropped (its sender sends it
+ * again once the receiver acknowledged what went before).
+ */
+bool nfav_sent_admit(const struct nfav_flow *flow,
+		     const struct nfav_flow_dir *d, u32 len)
+{
+	u64 bytes = (u64)d->sent_bytes + d->ra.held_bytes + d->ra.ooo_bytes +
+		    len;
+	/* A segment of n bytes takes at most n / CHUNK + 1 records. */
+	u64 recs = (u64)d->sent_count + d->ra.held_count + d->ra.ooo_count +
+		   1 + div_u64(bytes - d->sent_bytes, NFAV_SENT_CHUNK);
+
+	lockdep_assert_held(&flow->lock);
+	return bytes <= nfav_sent_limit(flow) && recs <= NFAV_SENT_MAX_SEGS &&
+	       nfav_sent_room(flow->nn, len);
+}
+
 /* Keep [@off, @off + @len) of @h's payload; false if that cannot be done. */
-static bool nfav_sent_add(struct nfav_flow_dir *d, const struct nfav_held *h,
-			  u32 off, u32 len)
+static bool nfav_sent_add(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			  const struct nfav_held *h, u32 off, u32 len)
 {
 	struct nfav_sent *s;
 
-	if (!nfav_sent_charge(len))
+	if (!nfav_sent_charge(flow->nn, len))
 		return false;
 	s = kmalloc(struct_size(s, data, len),
 		    NFAV_GFP_ACCOUNT | __GFP_NOWARN);
 	if (!s || skb_copy_bits(h->skb, h->data_off + off, s->data, len)) {
 		kfree(s);
-		nfav_sent_uncharge(len);
+		nfav_sent_uncharge(flow->nn, len);
 		return false;
 	}
 	s->seg.seq = h->seg.seq + off;
@@ -297,39 +338,66 @@ static bool nfav_sent_add(struct nfav_flow_dir *d, const struct nfav_held *h,
 	return true;
 }
 
-void nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
+static void nfav_sent_unlink(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			     struct nfav_seg *seg)
+{
+	d->sent_count--;
+	d->sent_bytes -= seg->len;
+	nfav_sent_uncharge(flow->nn, seg->len);
+	kfree(container_of(seg, struct nfav_sent, seg));
+}
+
+/**
+ * nfav_sent_record - keep a copy of a segment about to be released
+ * @flow: the flow, locked
+ * @d: its direction
+ * @h: the segment
+ *
+ * Return: true if the segment may go: recorded whole, or the flow is not
+ * active (nothing is compared any more).  False: nothing was recorded; the
+ * segment must stay held.
+ */
+bool nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 		      const struct nfav_held *h)
 {
+	struct nfav_seg *last = d->sent_last, *seg, *next;
 	u32 len = h->seg.len, limit, off, n;
 
 	lockdep_assert_held(&flow->lock);
 	if (!len || flow->state != NFAV_FLOW_ACTIVE)
-		return;
-	rcu_read_lock();
-	limit = NFAV_HOLD_TRUESIZE_MULT *
-		nfav_config_rcu(flow->nn)->hold_limit;
-	rcu_read_unlock();
+		return true;
+	limit = nfav_sent_limit(flow);
 	for (off = 0; off < len; off += n) {
 		n = min_t(u32, len - off, NFAV_SENT_CHUNK);
 		if (d->sent_count >= NFAV_SENT_MAX_SEGS ||
-		    d->sent_bytes + n > limit || !nfav_sent_add(d, h, off, n)) {
-			d->sent_gap = true;
-			return;
-		}
+		    d->sent_bytes + n > limit ||
+		    !nfav_sent_add(flow, d, h, off, n))
+			goto undo;
 	}
+	return true;
+
+undo:
+	/* All or nothing: drop the records made for @h. */
+	for (seg = last ? last->next : d->sent; seg; seg = next) {
+		next = seg->next;
+		nfav_sent_unlink(flow, d, seg);
+	}
+	d->sent_last = last;
+	if (last)
+		last->next = NULL;
+	else
+		d->sent = NULL;
+	return false;
 }
 
-static void nfav_sent_pop(struct nfav_flow_dir *d)
+static void nfav_sent_pop(struct nfav_flow *flow, struct nfav_flow_dir *d)
 {
-	struct nfav_sent *s = container_of(d->sent, struct nfav_sent, seg);
+	struct nfav_seg *seg = d->sent;
 
-	d->sent = s->seg.next;
+	d->sent = seg->next;
 	if (!d->sent)
 		d->sent_last = NULL;
-	d->sent_count--;
-	d->sent_bytes -= s->seg.len;
-	nfav_sent_uncharge(s->seg.len);
-	kfree(s);
+	nfav_sent_unlink(flow, d, seg);
 }
 
 /* Nothing more will be compared (the flow is blocked or bypassed). */
@@ -337,14 +405,14 @@ void nfav_sent_free(struct nfav_flow *flow)
 {
 	for (int i = 0; i < 2; i++)
 		while (flow->dir[i].sent)
-			nfav_sent_pop(&flow->dir[i]);
+			nfav_sent_pop(flow, &flow->dir[i]);
 }
 
 /* The receiver of @d acknowledged everything before @ack. */
-void nfav_sent_acked(struct nfav_flow_dir *d, u32 ack)
+void nfav_sent_acked(struct nfav_flow *flow, struct nfav_flow_dir *d, u32 ack)
 {
 	while (d->sent && !nfav_seq_after(nfav_seg_end(d->sent), ack))
-		nfav_sent_pop(d);
+		nfav_sent_pop(flow, d);
 }
 
 /*
@@ -440,22 +508,27 @@ static void nfav_stream_release_upto(struct nfav_flow *flow,
 	u32 n;
 
 	while ((seg = d->ra.held) && !seg->fin &&
-	       !nfav_seq_after(nfav_seg_end(seg), hard)) {
-		seg = nfav_reasm_pop_held(&d->ra);
-		d->released = nfav_seg_end(seg);
-		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
-	}
+	       nfav_stream_pass_head(flow, d, hard, p))
+		;
 	seg = d->ra.held;
 	if (seg && nfav_seq_before(seg->seq, hard) &&
 	    nfav_seq_before(hard, seg->seq + seg->len)) {
+		struct nfav_held *h = container_of(seg, struct nfav_held, seg);
+
 		n = hard - seg->seq;
-		c = nfav_held_split(container_of(seg, struct nfav_held, seg), n);
+		c = nfav_held_split(h, n);
+		if (c && !nfav_sent_record(flow, d, c)) {
+			/* No room for its copy: the bytes stay held. */
+			h->data_off -= n;
+			kfree_skb(c->skb);
+			nfav_held_free(c);
+			c = NULL;
+		}
 		if (c) {
 			nfav_reasm_held_trim(&d->ra, n);
 			atomic64_sub(n, &flow->nn->held_bytes);
 			d->released = hard;
 			nfav_pkts_pass(p, c);
-			nfav_sent_record(flow, d, c);
 		}
 	}
 	nfav_stream_released(d);
@@ -540,7 +613,7 @@ static void nfav_stream_hold(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	atomic64_add(h->seg.len, &flow->nn->held_bytes);
 }
 
-/* A segment left the held list: account for it and let it pass. */
+/* A segment left the held list: account for it, put it on @to. */
 static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
 			       struct nfav_seg *seg, struct list_head *to,
 			       u8 where)
@@ -551,8 +624,26 @@ static void nfav_stream_unhold(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	d->held_truesize -= h->truesize;
 	h->where = where;
 	list_add_tail(&h->node, to);
-	if (where == NFAV_H_PASS && flow->state == NFAV_FLOW_ACTIVE)
-		nfav_sent_record(flow, d, h);
+}
+
+/*
+ * Release the oldest held segment of @d if it ends by @upto and, while the
+ * flow is active, a copy of it could be kept (nfav_sent_record()).
+ */
+static bool nfav_stream_pass_head(struct nfav_flow *flow,
+				  struct nfav_flow_dir *d, u32 upto,
+				  struct nfav_pkts *p)
+{
+	struct nfav_seg *seg = d->ra.held;
+
+	if (!seg || nfav_seq_after(nfav_seg_end(seg), upto) ||
+	    !nfav_sent_record(flow, d, container_of(seg, struct nfav_held,
+						    seg)))
+		return false;
+	nfav_reasm_pop_held(&d->ra);
+	d->released = nfav_seg_end(seg);
+	nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
+	return true;
 }
 
 /* Feed the new bytes of an in-order segment to the parser. */
@@ -768,7 +859,6 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 {
 	struct nfav_flow_dir *d = &flow->dir[side];
 	struct nfav_config *cfg;
-	struct nfav_seg *seg;
 	u32 soft, hard, allowed, reserve, truesize_max;
 
 	lockdep_assert_held(&flow->lock);
@@ -791,10 +881,8 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 	/* Trickling lasts until the objects it was for are decided. */
 	nfav_trickle_check(d);
 	nfav_stream_limits(flow, d, true, &soft, &hard);
-	while ((seg = nfav_reasm_release(&d->ra, soft))) {
-		d->released = nfav_seg_end(seg);
-		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
-	}
+	while (nfav_stream_pass_head(flow, d, soft, p))
+		;
 
 	rcu_read_lock();
 	cfg = nfav_config_rcu(flow->nn);
@@ -811,11 +899,8 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 		d->ra.held_count > NFAV_HOLD_MAX_SEGS ||
 		d->held_truesize > truesize_max) && d->ra.held &&
 	       d->ra.held != d->ra.held_last &&
-	       !nfav_seq_after(nfav_seg_end(d->ra.held), hard)) {
-		seg = nfav_reasm_pop_held(&d->ra);
-		d->released = nfav_seg_end(seg);
-		nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
-	}
+	       nfav_stream_pass_head(flow, d, hard, p))
+		;
 
 	nfav_stream_released(d);
 }

@@ -30,6 +30,12 @@ kmsg_mark begin
 ulimit -n 65536
 nsx srv sysctl -qw net.core.somaxconn=65535 net.ipv4.tcp_max_syn_backlog=65535
 nsx cli sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+# Half-open flows live as long as their conntrack entries: on a slow (debug)
+# kernel the flood takes longer than SYN_RECV's 60 s, and the first ones
+# would be gone before the count (what is counted here is the table, not
+# the ageing).
+nsx rtr sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_syn_recv=600 \
+	net.netfilter.nf_conntrack_tcp_timeout_syn_sent=600
 nfavctl set http ports 80,$HOLDPORT || bail "ports set"
 nfavctl set global max-flows $((N_EST + N_SYN + 2000)) || bail "max-flows set"
 

@@ -27,6 +27,11 @@
         lostcopy     the headers, a body of "A"s with TTL 33 (to be dropped
                      after the router), 1.5 s later the real body at the
                      same sequence number
+        gapfill      BODYFILE is "A"s then a tail of "Z"s.  The headers;
+                     the "A"s and a tail of "C"s (same length) with TTL 33,
+                     which the client never gets; 1.5 s later, as a real
+                     sender from the client's ACK, the "A"s again and the
+                     "Z" tail (BODYFILE), up to 30 s
   hostile.py oobsrv ADDR PORT BODYFILE
       A real-socket server that sends a close-delimited HTTP/1.0 response
       whose body carries one urgent (MSG_OOB) byte "Z" after 16 bytes.
@@ -165,11 +170,12 @@ class RawTCP:
                 self.send(ACK)
         return req
 
-    def finish_reliably(self, base, resp, secs, go):
+    def finish_reliably(self, base, resp, secs, go=None, idle=1.0, burst=1):
         """FIN after @resp (sent from @base); then, for up to @secs seconds,
-        once file @go exists, resend from the client's ACK whenever it stops
-        advancing for 1 s (what a real sender's retransmission timer does),
-        until the client has acknowledged everything and sent its FIN."""
+        once file @go exists (if given), resend @burst segments of 1000
+        bytes from the client's ACK whenever it stops advancing for @idle
+        seconds (what a real sender's retransmission timer does), until the
+        client has acknowledged everything and sent its FIN."""
         end = base + len(resp)
         self.send(FIN | ACK, seq=end)
         acked, last = 0, time.time()        # offsets from base
@@ -187,10 +193,12 @@ class RawTCP:
                     self.rcv_nxt = seq + len(data) + 1
                     self.send(ACK, seq=end + 1)
                     return
-            if time.time() - last >= 1.0 and os.path.exists(go):
+            if time.time() - last >= idle and (go is None or
+                                                os.path.exists(go)):
                 if acked < len(resp):
-                    self.send(ACK | PSH, resp[acked:acked + 1000],
-                              seq=base + acked)
+                    for o in range(acked, min(acked + 1000 * burst,
+                                              len(resp)), 1000):
+                        self.send(ACK | PSH, resp[o:o + 1000], seq=base + o)
                 else:
                     self.send(FIN | ACK, seq=end)
                 last = time.time()
@@ -260,6 +268,24 @@ def rawsrv(addr, port, iface, mode, bodyfile, sync=None):
         c.send(ACK | PSH, body, seq=base + len(head))
         time.sleep(0.5)
         c.finish(base + len(head) + len(body))
+        return
+    if mode == "gapfill":
+        # More bytes than nfav keeps copies of (4 x hold-limit) released
+        # and never acknowledged (TTL 33: the client's firewall drops
+        # them), so that the tail would go without a copy; then that tail
+        # again, different.  The client must never get bytes nfav did not
+        # scan: the "Z" tail is either scanned or never delivered.
+        fill = body.index(b"Z")
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+        c.send(ACK | PSH, head, seq=base)
+        time.sleep(0.1)
+        first = body[:fill] + b"C" * (len(body) - fill)
+        for off, data in segments(first, 1000):
+            c.send(ACK | PSH, data, seq=base + len(head) + off, ttl=33)
+            time.sleep(0.005)
+        time.sleep(1.5)
+        c.finish_reliably(base, head + body, 30, idle=0.3, burst=16)
         return
     if mode in ("paws", "badack"):
         # A decoy the client discards (paws: its timestamp is older than

@@ -342,6 +342,7 @@ static const struct {
 	{ NFAV_S_FLOW_LIMIT,	"flow-limit",	"flow_limit" },
 	{ NFAV_S_UNTRACKED,	"untracked",	"untracked" },
 	{ NFAV_S_CHECKS,	"checks",	"checks" },
+	{ NFAV_S_UNACKED,	"unacked-drops", "unacked_drops" },
 };
 
 void print_stats(const struct nfav_stats *stats)

@@ -575,10 +575,11 @@ assert list(p) == ["http", "ftp", "smtp", "pop3", "imap"]
 h = p["http"]
 assert [k for k in h] == ["flows", "scanned", "clean", "infected", "blocked",
  "bypassed", "skipped", "malformed", "evasions", "ooo_drops", "flow_limit",
- "untracked", "checks", "fallbacks"]
+ "untracked", "checks", "unacked_drops", "fallbacks"]
 assert h["ooo_drops"] == 110 and h["flow_limit"] == 111
 assert h["untracked"] == 114 and p["imap"]["untracked"] == 514
 assert h["checks"] == 115 and p["imap"]["checks"] == 515
+assert h["unacked_drops"] == 116 and p["imap"]["unacked_drops"] == 516
 assert h["skipped"] == 113 and p["imap"]["skipped"] == 513
 assert len(h["fallbacks"]) == 10
 assert h["fallbacks"]["too-many-requests"] == {"permit": 91,

@@ -349,6 +349,10 @@ enum nfav_stat_attr {
 	NFAV_S_CHECKS,		/* NFAV_CMD_OBJECT_CHECKs sent: content so
 				 * far scanned for a sender that waits
 				 */
+	NFAV_S_UNACKED,		/* segments dropped: the receiver has not
+				 * acknowledged enough of what was released
+				 * (its copies fill the bounds)
+				 */
 	__NFAV_S_MAX
 };
 #define NFAV_S_MAX (__NFAV_S_MAX - 1)
