@@ -411,7 +411,16 @@ enum nfav_expiry {
 	NFAV_IDLE,		/* no packet for flow-timeout seconds */
 	NFAV_GONE,		/* conntrack forgot the connection */
 	NFAV_UNCONFIGURED,	/* its port is no longer scanned */
+	NFAV_UNACKED,		/* pins copies its receiver never acknowledges */
 };
+
+/*
+ * Copies of released bytes unacknowledged this long, while the budget for
+ * them is more than half used, cost the connection: far beyond any
+ * retransmission timeout, and a receiver with a closed window has nothing
+ * unacknowledged but a probe byte.
+ */
+#define NFAV_SENT_STALE		(30 * HZ)
 
 /* Called with flow->lock. */
 static enum nfav_expiry nfav_flow_expired(struct nfav_flow *flow,
@@ -438,6 +447,11 @@ static enum nfav_expiry nfav_flow_expired(struct nfav_flow *flow,
 		return NFAV_UNCONFIGURED;
 	if (flow->state == NFAV_FLOW_BYPASS)
 		return NFAV_LIVE;
+	if (flow->state == NFAV_FLOW_ACTIVE &&
+	    (nfav_sent_stale(c, NFAV_SENT_STALE) ||
+	     nfav_sent_stale(s, NFAV_SENT_STALE)) &&
+	    nfav_sent_pressure(flow->nn))
+		return NFAV_UNACKED;
 	/*
 	 * A finished flow stays until conntrack forgets the connection
 	 * (TIME_WAIT): a retransmission of its last bytes must still pass
@@ -511,7 +525,11 @@ static void nfav_flow_expire(struct nfav_flow *flow, void *arg)
 		spin_unlock_bh(&flow->lock);
 		return;
 	}
-	if (flow->state == NFAV_FLOW_ACTIVE && why == NFAV_IDLE)
+	if (why == NFAV_UNACKED)
+		nfav_evasion(flow, "released bytes never acknowledged while copies are short of memory",
+			     "flow blocked");
+	if (flow->state == NFAV_FLOW_ACTIVE &&
+	    (why == NFAV_IDLE || why == NFAV_UNACKED))
 		nfav_flow_kill(flow, NFAV_SIDE_SERVER, NULL, &p);
 	spin_unlock_bh(&flow->lock);
 	nfav_pkts_flush(&p, true);
@@ -530,6 +548,8 @@ static bool nfav_gc_pick(struct nfav_flow *flow, void *arg)
 
 	if (nfav_flow_expired(flow, timeout) != NFAV_LIVE)
 		return true;
+	if (time_after(jiffies, flow->last_seen + NFAV_GC_INTERVAL))
+		nfav_sent_idle(flow);
 	if (flow->rst_pending) {
 		/* A link may have come back. */
 		nfav_pkts_init(&p);

@@ -64,15 +64,55 @@ static void nfav_held_put_refs(struct nfav_held *h)
 		sock_put(h->state.sk);
 }
 
-/* Free the wrapper, not the packet; the memory it pinned is uncharged. */
-void nfav_held_free(struct nfav_held *h)
+/* Drop what the wrapper holds (not the packet): references, charges. */
+static void nfav_held_release(struct nfav_held *h)
 {
 	struct nfav_net *nn = nfav_pernet(h->state.net);
 
 	nfav_held_put_refs(h);
 	atomic64_sub(h->truesize, &nn->held_truesize);
 	nfav_mem_uncharge(h->truesize);
+}
+
+/* Free the wrapper, not the packet; the memory it pinned is uncharged. */
+void nfav_held_free(struct nfav_held *h)
+{
+	nfav_held_release(h);
 	kmem_cache_free(nfav_held_cache, h);
+}
+
+/*
+ * A wrapper for a segment of @flow: the one the flow keeps for reuse, so
+ * that segments passed at once allocate nothing, or a new one.
+ */
+static struct nfav_held *nfav_held_take(struct nfav_flow *flow)
+{
+	struct nfav_held *h = flow->spare_held;
+
+	if (h) {
+		flow->spare_held = NULL;
+		return h;
+	}
+	return kmem_cache_alloc(nfav_held_cache, GFP_ATOMIC | __GFP_NOWARN);
+}
+
+/* The segment of @h went on at once: keep the wrapper for the next one. */
+static void nfav_held_recycle(struct nfav_flow *flow, struct nfav_held *h)
+{
+	if (flow->spare_held) {
+		nfav_held_free(h);
+		return;
+	}
+	nfav_held_release(h);
+	flow->spare_held = h;
+}
+
+/* With @flow: its spare wrapper. */
+void nfav_held_spare_free(struct nfav_flow *flow)
+{
+	if (flow->spare_held)
+		kmem_cache_free(nfav_held_cache, flow->spare_held);
+	flow->spare_held = NULL;
 }
 
 void nfav_pkts_pass(struct nfav_pkts *p, struct nfav_held *h)
@@ -507,8 +547,7 @@ static enum nfav_syn_res nfav_flow_syn(struct nfav_flow *flow,
 	return NFAV_SYN_DONE;
 }
 
-static void nfav_evasion(struct nfav_flow *flow, const char *what,
-			 const char *done)
+void nfav_evasion(struct nfav_flow *flow, const char *what, const char *done)
 {
 	nfav_count(flow->nn, flow->proto, NFAV_C_EVASIONS);
 	if (net_ratelimit()) {
@@ -539,7 +578,8 @@ static bool nfav_flow_out_of_mem(struct nfav_flow *flow, enum nfav_side side,
 	nfav_objects_settle(flow, p);
 	if (flow->state == NFAV_FLOW_ACTIVE)
 		nfav_stream_release(flow, side, p);
-	return false;
+	/* Still holding (no room for copies): not one more, uncharged. */
+	return flow->state == NFAV_FLOW_ACTIVE && d->ra.held;
 }
 
 /* Process one segment of a tracked flow.  Returns the netfilter verdict. */
@@ -614,9 +654,14 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		established = true;
 	}
 
-	/* The other end's released bytes up to the ACK arrived. */
-	if (th->ack && flow->dir[!side].sent)
-		nfav_sent_acked(flow, &flow->dir[!side], ntohl(th->ack_seq));
+	/*
+	 * The other end's released bytes up to the ACK arrived; what was held
+	 * for want of room for copies may go now.
+	 */
+	if (th->ack && flow->dir[!side].sent &&
+	    nfav_sent_acked(flow, &flow->dir[!side], ntohl(th->ack_seq)) &&
+	    flow->dir[!side].sent_blocked)
+		nfav_stream_release(flow, !side, &p);
 
 	/* What this end can receive limits what the other end may hold. */
 	flow->dir[!side].peer_window = (u32)ntohs(th->window) <<
@@ -667,9 +712,14 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	 * a copy kept: a receiver that does not acknowledge what went stalls
 	 * its sender (whose segments are dropped and sent again).
 	 */
-	if (plen && nfav_seq_after(ntohl(th->seq) + plen, d->ra.next_seq) &&
-	    !nfav_sent_admit(flow, d, plen)) {
+	if (plen && !nfav_sent_admit(flow, d, ntohl(th->seq), plen)) {
 		nfav_count(nn, flow->proto, NFAV_C_UNACKED);
+		/*
+		 * A retransmission that also carries held bytes: its sender
+		 * waits for them (as for NFAV_RA_OLD_HELD).
+		 */
+		if (nfav_seq_before(ntohl(th->seq), d->ra.next_seq))
+			nfav_stream_stalled(flow, side, true, &p);
 		verdict = NF_DROP;
 		goto out_unlock;
 	}
@@ -695,7 +745,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		/* Not charged: the object passed, or nothing is held. */
 		truesize = 0;
 	}
-	h = kmem_cache_alloc(nfav_held_cache, GFP_ATOMIC | __GFP_NOWARN);
+	h = nfav_held_take(flow);
 	if (unlikely(!h)) {
 		nfav_mem_uncharge(truesize);
 		verdict = NF_DROP;	/* the sender retransmits */
@@ -714,7 +764,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	INIT_LIST_HEAD(&h->node);
 	if (unlikely(!nfav_held_get_refs(h))) {
 		nfav_mem_uncharge(truesize);
-		kmem_cache_free(nfav_held_cache, h);
+		flow->spare_held = h;	/* (no spare: it was taken) */
 		verdict = NF_DROP;
 		goto out_unlock;
 	}
@@ -733,22 +783,22 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		verdict = NF_STOLEN;
 		break;
 	case NFAV_RA_OLD:
-		nfav_held_free(h);
+		nfav_held_recycle(flow, h);
 		goto out_unlock;
 	case NFAV_RA_OLD_HELD:
 		/* The sender timed out waiting for ACKs: let data through. */
-		nfav_held_free(h);
+		nfav_held_recycle(flow, h);
 		nfav_stream_stalled(flow, side, true, &p);
 		verdict = NF_DROP;
 		goto out_unlock;
 	case NFAV_RA_FULL:
-		nfav_held_free(h);
+		nfav_held_recycle(flow, h);
 		nfav_count(nn, flow->proto, NFAV_C_OOO_DROPS);
 		verdict = NF_DROP;
 		goto out_unlock;
 	case NFAV_RA_CONFLICT:
 	default:
-		nfav_held_free(h);
+		nfav_held_recycle(flow, h);
 		nfav_evasion(flow, "conflicting retransmission",
 			     "flow blocked");
 		nfav_flow_kill(flow, side, NULL, &p);
@@ -768,7 +818,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 			if (list_is_last(&h->node, &p.pass) &&
 			    skb_queue_empty(&p.xmit)) {
 				list_del_init(&h->node);
-				nfav_held_free(h);
+				nfav_held_recycle(flow, h);
 				verdict = NF_ACCEPT;
 			} else {
 				verdict = NF_STOLEN;
@@ -776,7 +826,7 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 			break;
 		case NFAV_H_DROP:
 			list_del_init(&h->node);
-			nfav_held_free(h);
+			nfav_held_recycle(flow, h);
 			verdict = NF_DROP;
 			break;
 		default:

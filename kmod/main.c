@@ -40,13 +40,37 @@ static bool nfav_userns_admin __read_mostly;
 module_param_named(userns_admin, nfav_userns_admin, bool, 0444);
 MODULE_PARM_DESC(userns_admin, "Let CAP_NET_ADMIN of a namespace's own user namespace administer and scan it (default off)");
 
+/*
+ * Nothing is released without a copy: a budget too small for one
+ * connection's copies would stop all scanned traffic.  Values below 1 MiB
+ * are refused.
+ */
+static int nfav_param_set_sent_kb(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v < 1024)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops nfav_sent_kb_ops = {
+	.set = nfav_param_set_sent_kb,
+	.get = param_get_uint,
+};
+
 static unsigned int nfav_max_sent_kb __read_mostly = 64 * 1024;
-module_param_named(max_sent_kb, nfav_max_sent_kb, uint, 0644);
-MODULE_PARM_DESC(max_sent_kb, "KiB of released, unacknowledged payload kept for comparison in all namespaces together (default 65536)");
+module_param_cb(max_sent_kb, &nfav_sent_kb_ops, &nfav_max_sent_kb, 0644);
+MODULE_PARM_DESC(max_sent_kb, "KiB of copies of released, unacknowledged payload in all namespaces together (default 65536, at least 1024)");
 
 static unsigned int nfav_max_sent_ns_kb __read_mostly = 16 * 1024;
-module_param_named(max_sent_ns_kb, nfav_max_sent_ns_kb, uint, 0644);
-MODULE_PARM_DESC(max_sent_ns_kb, "KiB of released, unacknowledged payload kept for comparison in one namespace (default 16384)");
+module_param_cb(max_sent_ns_kb, &nfav_sent_kb_ops, &nfav_max_sent_ns_kb, 0644);
+MODULE_PARM_DESC(max_sent_ns_kb, "KiB of copies of released, unacknowledged payload in one namespace (default 16384, at least 1024)");
 
 static atomic_long_t nfav_held_mem = ATOMIC_LONG_INIT(0);
 static atomic_long_t nfav_sent_mem = ATOMIC_LONG_INIT(0);
@@ -100,6 +124,16 @@ bool nfav_sent_room(struct nfav_net *nn, u32 size)
 
 	return atomic_long_read(&nfav_sent_mem) + size <= global &&
 	       atomic_long_read(&nn->sent_mem) + size <= own;
+}
+
+/* More than half of either budget is used. */
+bool nfav_sent_pressure(struct nfav_net *nn)
+{
+	long global = (long)READ_ONCE(nfav_max_sent_kb) << 10;
+	long own = (long)READ_ONCE(nfav_max_sent_ns_kb) << 10;
+
+	return atomic_long_read(&nfav_sent_mem) > global / 2 ||
+	       atomic_long_read(&nn->sent_mem) > own / 2;
 }
 
 bool nfav_sent_charge(struct nfav_net *nn, u32 size)

@@ -166,7 +166,7 @@ struct nfav_net {
 	atomic_t live_flows;			/* allocated, not yet freed */
 	atomic64_t held_bytes;
 	atomic64_t held_truesize;		/* of every stolen skb */
-	atomic_long_t sent_mem;			/* payload in struct nfav_sent */
+	atomic_long_t sent_mem;			/* blocks of copies: nfav_sent_blk */
 
 	spinlock_t daemon_lock;
 	struct nfav_daemon daemon;		/* under daemon_lock */
@@ -199,10 +199,15 @@ struct nfav_held {
 	u16 thoff;			/* TCP header offset in skb */
 };
 
-/* A released, unacknowledged segment: a clone of what was sent. */
-struct nfav_sent {
-	struct nfav_seg seg;
-	u8 data[];			/* a copy of the segment's payload */
+/*
+ * Copies of released, unacknowledged payload (stream.c): a page of records,
+ * each a header and the bytes.
+ */
+struct nfav_sent_blk {
+	struct nfav_sent_blk *next;
+	u32 lo, hi;			/* sequence range of its records */
+	u32 used;			/* bytes of data[] in use */
+	u8 data[];
 };
 
 enum nfav_held_where {
@@ -242,13 +247,15 @@ struct nfav_flow_dir {
 	u32 content_end;
 	bool content_seen;
 	/*
-	 * Released segments the receiver has not acknowledged (struct
-	 * nfav_sent, in order): a retransmission of their bytes is compared
-	 * with them.  Every released byte of an active flow has one.
+	 * Copies of released bytes the receiver has not acknowledged, in
+	 * release order: a retransmission of them is compared with them.
+	 * Every released byte of an active flow has one.  sent_bytes: of
+	 * records, headers included; sent_spare: blocks kept for reuse.
 	 */
-	struct nfav_seg *sent, *sent_last;
-	u32 sent_count;
+	struct nfav_sent_blk *sent, *sent_last, *sent_spare;
 	u32 sent_bytes;
+	unsigned long sent_since;	/* jiffies: oldest copy, or last freed */
+	bool sent_blocked;		/* a release stopped: no room for a copy */
 	/* Timestamps (RFC 7323): this side's SYN carried one; its newest. */
 	bool ts_ok;
 	bool ts_recent_valid;
@@ -283,6 +290,7 @@ struct nfav_flow {
 	bool on_embryonic;		/* on nfav_net.embryonic, under lru_lock */
 	bool unlinked;			/* out of the table, under nfav_net.lru_lock */
 	void *pstate;			/* parser state, allocated on first data */
+	struct nfav_held *spare_held;	/* a wrapper kept for reuse */
 };
 
 enum nfav_object_state {
@@ -378,6 +386,7 @@ extern unsigned int nfav_max_flows_total;
 bool nfav_mem_charge(u32 truesize);
 void nfav_mem_uncharge(u32 truesize);
 bool nfav_sent_room(struct nfav_net *nn, u32 size);
+bool nfav_sent_pressure(struct nfav_net *nn);
 bool nfav_sent_charge(struct nfav_net *nn, u32 size);
 void nfav_sent_uncharge(struct nfav_net *nn, u32 size);
 bool nfav_net_admin(const struct net *net, struct sk_buff *skb);
@@ -424,6 +433,8 @@ void nfav_pkts_init(struct nfav_pkts *p);
 void nfav_pkts_flush(struct nfav_pkts *p, bool reinject);
 void nfav_held_free(struct nfav_held *h);
 struct nfav_held *nfav_held_split(struct nfav_held *h, u32 n);
+void nfav_held_spare_free(struct nfav_flow *flow);
+void nfav_evasion(struct nfav_flow *flow, const char *what, const char *done);
 void nfav_pkts_pass(struct nfav_pkts *p, struct nfav_held *h);
 void nfav_pkts_drop(struct nfav_pkts *p, struct nfav_held *h);
 int nfav_hook_init(void);
@@ -435,10 +446,12 @@ int nfav_stream_prepare(struct nfav_flow *flow);
 void nfav_stream_free(struct nfav_flow *flow);
 void nfav_stream_stop(struct nfav_flow *flow);
 bool nfav_sent_admit(const struct nfav_flow *flow,
-		     const struct nfav_flow_dir *d, u32 len);
+		     const struct nfav_flow_dir *d, u32 seq, u32 len);
 bool nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 		      const struct nfav_held *h);
-void nfav_sent_acked(struct nfav_flow *flow, struct nfav_flow_dir *d, u32 ack);
+bool nfav_sent_acked(struct nfav_flow *flow, struct nfav_flow_dir *d, u32 ack);
+bool nfav_sent_stale(const struct nfav_flow_dir *d, unsigned long age);
+void nfav_sent_idle(struct nfav_flow *flow);
 void nfav_sent_free(struct nfav_flow *flow);
 bool nfav_sent_matches(const struct nfav_flow_dir *d, struct sk_buff *skb,
 		       u32 data_off, u32 seq, u32 len);

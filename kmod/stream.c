@@ -210,6 +210,9 @@ static void nfav_stall_timeout(struct timer_list *t)
 			nfav_stream_release(flow, i, &p);
 		} else if (nfav_stall_suspect(d)) {
 			nfav_stream_stalled(flow, i, false, &p);
+		} else if (d->sent_blocked) {
+			/* Copies could not be made: room may be back. */
+			nfav_stream_release(flow, i, &p);
 		}
 	}
 	nfav_stall_arm(flow);
@@ -260,18 +263,44 @@ int nfav_stream_prepare(struct nfav_flow *flow)
  * not a clone: the packet that goes on must not leave cloned (NAT and
  * drivers would copy its head).
  *
+ * Copies are packed into page-sized blocks (struct nfav_sent_blk), records
+ * of a header and the payload, one after the other; a segment larger than
+ * what is left of a block continues in the next one.  A block the receiver
+ * has acknowledged whole is kept for reuse until the flow is idle for a GC
+ * interval (nfav_sent_idle()), so a transfer in progress allocates blocks
+ * only as its bytes in flight grow, nothing per segment.
+ *
  * Nothing of an active flow is released without its copy: a segment whose
- * copy cannot be made stays held (its sender retransmits, and it goes once
- * ACKs free room).  Bounds: per direction NFAV_SENT_MAX_SEGS records (of at
- * most a page each) and 4 x hold-limit bytes; per namespace max_sent_ns_kb
- * and all namespaces together max_sent_kb (their own budget: records never
- * take memory held packets need).  New data is admitted only while the
- * records it will need fit (nfav_sent_admit()), so a receiver that does not
- * acknowledge stalls only its own connection.
+ * copy cannot be made stays held (d->sent_blocked: the release is tried
+ * again on an ACK that frees copies, a retransmission, and from the stall
+ * timer).  Bounds: per direction 4 x hold-limit bytes of records (headers
+ * included, at least NFAV_SENT_MIN_LIMIT); per namespace max_sent_ns_kb and
+ * all namespaces together max_sent_kb of blocks (their own budget: records
+ * never take memory held packets need).  New data is admitted only while
+ * the records it will need fit the direction's bound (nfav_sent_admit()).
+ * Copies that stay unacknowledged under budget pressure cost their flow
+ * (the GC, nfav_flow_expired()).
  */
-#define NFAV_SENT_MAX_SEGS	2048
-/* Payload per record: a large (GRO) segment takes several, none over a page. */
-#define NFAV_SENT_CHUNK		(PAGE_SIZE - sizeof(struct nfav_sent))
+struct nfav_sent_rec {
+	u32 seq;
+	u32 len;
+	u8 data[];
+};
+
+#define NFAV_SENT_BLK_DATA	(PAGE_SIZE - sizeof(struct nfav_sent_blk))
+/* A record's header and alignment: what a segment costs beyond its bytes. */
+#define NFAV_SENT_REC_COST	(sizeof(struct nfav_sent_rec) + 3)
+
+static u32 nfav_sent_rec_size(u32 len)
+{
+	return ALIGN(sizeof(struct nfav_sent_rec) + len, 4);
+}
+
+/*
+ * Records per direction: 4 x hold-limit, and at least what a large (GRO)
+ * segment needs beside a full hold window of the smallest hold-limit.
+ */
+#define NFAV_SENT_MIN_LIMIT	(256 * 1024)
 
 static u32 nfav_sent_limit(const struct nfav_flow *flow)
 {
@@ -280,71 +309,108 @@ static u32 nfav_sent_limit(const struct nfav_flow *flow)
 	rcu_read_lock();
 	limit = NFAV_HOLD_TRUESIZE_MULT * nfav_config_rcu(flow->nn)->hold_limit;
 	rcu_read_unlock();
-	return limit;
+	return max_t(u32, limit, NFAV_SENT_MIN_LIMIT);
 }
 
 /**
- * nfav_sent_admit - may @len new payload bytes of @d be taken in?
+ * nfav_sent_admit - may a segment of @d with payload be taken in?
  * @flow: the flow, locked and active
- * @d: the direction they belong to
- * @len: payload bytes of the segment
+ * @d: the direction it belongs to
+ * @seq: sequence number of its first payload byte
+ * @len: payload bytes
  *
- * What is held or queued out of order in @d will be released and recorded
- * before these bytes: they are admitted only if records for all of it fit
- * the direction's bounds, and the namespace and global budgets have room
- * for them now.  Otherwise the segment is to be dropped (its sender sends it
- * again once the receiver acknowledged what went before).
+ * Everything from the released bytes up to the segment's end (held bytes,
+ * the out-of-order span, holes included) will be released and recorded
+ * before or with it: new bytes are admitted only if records for all of
+ * that fit the direction's bound, and the namespace and global budgets have
+ * room for them now.  A segment that brings nothing past what is already
+ * queued (a retransmission, or one that fills a hole, whose room was
+ * counted when the bytes after it came) is always admitted.  Otherwise the
+ * segment is to be dropped: its sender sends it again once the receiver
+ * has acknowledged what went before.
  */
 bool nfav_sent_admit(const struct nfav_flow *flow,
-		     const struct nfav_flow_dir *d, u32 len)
+		     const struct nfav_flow_dir *d, u32 seq, u32 len)
 {
-	u64 bytes = (u64)d->sent_bytes + d->ra.held_bytes + d->ra.ooo_bytes +
-		    len;
-	/* A segment of n bytes takes at most n / CHUNK + 1 records. */
-	u64 recs = (u64)d->sent_count + d->ra.held_count + d->ra.ooo_count +
-		   1 + div_u64(bytes - d->sent_bytes, NFAV_SENT_CHUNK);
+	u32 end = seq + len, top = d->ra.next_seq;
+	const struct nfav_seg *o;
+	u64 span, cost;
 
 	lockdep_assert_held(&flow->lock);
-	return bytes <= nfav_sent_limit(flow) && recs <= NFAV_SENT_MAX_SEGS &&
-	       nfav_sent_room(flow->nn, len);
+	for (o = d->ra.ooo; o; o = o->next)
+		if (nfav_seq_after(nfav_seg_end(o), top))
+			top = nfav_seg_end(o);
+	if (!nfav_seq_after(end, top))
+		return true;
+	/*
+	 * Held bytes and everything up to the segment's end; each segment a
+	 * record header, and one more for each block boundary it crosses.
+	 */
+	span = (u64)d->ra.held_bytes + (end - d->ra.next_seq);
+	cost = span + NFAV_SENT_REC_COST *
+	       ((u64)d->ra.held_count + d->ra.ooo_count + 1 +
+		div_u64(span, NFAV_SENT_BLK_DATA) + 1);
+	return d->sent_bytes + cost <= nfav_sent_limit(flow) &&
+	       nfav_sent_room(flow->nn, end - top + NFAV_SENT_REC_COST);
 }
 
-/* Keep [@off, @off + @len) of @h's payload; false if that cannot be done. */
-static bool nfav_sent_add(struct nfav_flow *flow, struct nfav_flow_dir *d,
-			  const struct nfav_held *h, u32 off, u32 len)
+/* A block to append to: the tail, a kept one, or a new one. */
+static struct nfav_sent_blk *nfav_sent_blk_new(struct nfav_flow *flow,
+					       struct nfav_flow_dir *d)
 {
-	struct nfav_sent *s;
+	struct nfav_sent_blk *b = d->sent_spare;
 
-	if (!nfav_sent_charge(flow->nn, len))
-		return false;
-	s = kmalloc(struct_size(s, data, len),
-		    NFAV_GFP_ACCOUNT | __GFP_NOWARN);
-	if (!s || skb_copy_bits(h->skb, h->data_off + off, s->data, len)) {
-		kfree(s);
-		nfav_sent_uncharge(flow->nn, len);
-		return false;
+	if (b) {
+		d->sent_spare = b->next;
+	} else {
+		if (!nfav_sent_charge(flow->nn, PAGE_SIZE))
+			return NULL;
+		b = kmalloc(PAGE_SIZE, NFAV_GFP_ACCOUNT | __GFP_NOWARN);
+		if (!b) {
+			nfav_sent_uncharge(flow->nn, PAGE_SIZE);
+			return NULL;
+		}
 	}
-	s->seg.seq = h->seg.seq + off;
-	s->seg.len = len;
-	s->seg.fin = 0;
-	s->seg.next = NULL;
-	if (d->sent_last)
-		d->sent_last->next = &s->seg;
-	else
-		d->sent = &s->seg;
-	d->sent_last = &s->seg;
-	d->sent_count++;
-	d->sent_bytes += len;
-	return true;
+	b->next = NULL;
+	b->used = 0;
+	if (d->sent_last) {
+		d->sent_last->next = b;
+	} else {
+		d->sent = b;
+		d->sent_since = jiffies;
+	}
+	d->sent_last = b;
+	return b;
 }
 
-static void nfav_sent_unlink(struct nfav_flow *flow, struct nfav_flow_dir *d,
-			     struct nfav_seg *seg)
+static void nfav_sent_blk_free(struct nfav_flow *flow, struct nfav_sent_blk *b)
 {
-	d->sent_count--;
-	d->sent_bytes -= seg->len;
-	nfav_sent_uncharge(flow->nn, seg->len);
-	kfree(container_of(seg, struct nfav_sent, seg));
+	nfav_sent_uncharge(flow->nn, PAGE_SIZE);
+	kfree(b);
+}
+
+/*
+ * Drop the records from (@b, @used) on: blocks after @b are kept for reuse,
+ * @b is cut back (NULL: the list is emptied).
+ */
+static void nfav_sent_truncate(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			       struct nfav_sent_blk *b, u32 used, u32 bytes)
+{
+	struct nfav_sent_blk *n = b ? b->next : d->sent, *next;
+
+	for (; n; n = next) {
+		next = n->next;
+		n->next = d->sent_spare;
+		d->sent_spare = n;
+	}
+	if (b) {
+		b->next = NULL;
+		b->used = used;
+	} else {
+		d->sent = NULL;
+	}
+	d->sent_last = b;
+	d->sent_bytes = bytes;
 }
 
 /**
@@ -360,96 +426,154 @@ static void nfav_sent_unlink(struct nfav_flow *flow, struct nfav_flow_dir *d,
 bool nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 		      const struct nfav_held *h)
 {
-	struct nfav_seg *last = d->sent_last, *seg, *next;
-	u32 len = h->seg.len, limit, off, n;
+	struct nfav_sent_blk *last = d->sent_last, *b = last;
+	u32 used = last ? last->used : 0, bytes = d->sent_bytes;
+	u32 lo = last ? last->lo : 0, hi = last ? last->hi : 0;
+	u32 len = h->seg.len, limit, off, n, size;
+	struct nfav_sent_rec *r;
 
 	lockdep_assert_held(&flow->lock);
 	if (!len || flow->state != NFAV_FLOW_ACTIVE)
 		return true;
 	limit = nfav_sent_limit(flow);
 	for (off = 0; off < len; off += n) {
-		n = min_t(u32, len - off, NFAV_SENT_CHUNK);
-		if (d->sent_count >= NFAV_SENT_MAX_SEGS ||
-		    d->sent_bytes + n > limit ||
-		    !nfav_sent_add(flow, d, h, off, n))
+		if (!b || b->used + nfav_sent_rec_size(1) > NFAV_SENT_BLK_DATA) {
+			b = nfav_sent_blk_new(flow, d);
+			if (!b)
+				goto undo;
+		}
+		n = min_t(u32, len - off, NFAV_SENT_BLK_DATA - b->used -
+					  sizeof(*r));
+		size = nfav_sent_rec_size(n);
+		if (d->sent_bytes + size > limit)
 			goto undo;
+		r = (struct nfav_sent_rec *)(b->data + b->used);
+		if (skb_copy_bits(h->skb, h->data_off + off, r->data, n))
+			goto undo;
+		r->seq = h->seg.seq + off;
+		r->len = n;
+		if (!b->used || nfav_seq_before(r->seq, b->lo))
+			b->lo = r->seq;
+		if (!b->used || nfav_seq_after(r->seq + n, b->hi))
+			b->hi = r->seq + n;
+		b->used += size;
+		d->sent_bytes += size;
 	}
 	return true;
 
 undo:
-	/* All or nothing: drop the records made for @h. */
-	for (seg = last ? last->next : d->sent; seg; seg = next) {
-		next = seg->next;
-		nfav_sent_unlink(flow, d, seg);
+	/* All or nothing: forget what was copied of @h. */
+	nfav_sent_truncate(flow, d, last, used, bytes);
+	if (last) {
+		last->lo = lo;
+		last->hi = hi;
 	}
-	d->sent_last = last;
-	if (last)
-		last->next = NULL;
-	else
-		d->sent = NULL;
 	return false;
 }
 
-static void nfav_sent_pop(struct nfav_flow *flow, struct nfav_flow_dir *d)
+/* Free the blocks kept for reuse but @keep. */
+static void nfav_sent_trim(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			   unsigned int keep)
 {
-	struct nfav_seg *seg = d->sent;
+	struct nfav_sent_blk *b, **pp = &d->sent_spare;
 
-	d->sent = seg->next;
-	if (!d->sent)
-		d->sent_last = NULL;
-	nfav_sent_unlink(flow, d, seg);
+	while (*pp && keep--)
+		pp = &(*pp)->next;
+	while ((b = *pp)) {
+		*pp = b->next;
+		nfav_sent_blk_free(flow, b);
+	}
+}
+
+/* @flow is idle: it keeps no block it does not use (called by the GC). */
+void nfav_sent_idle(struct nfav_flow *flow)
+{
+	lockdep_assert_held(&flow->lock);
+	for (int i = 0; i < 2; i++)
+		if (!flow->dir[i].sent)
+			nfav_sent_trim(flow, &flow->dir[i], 0);
 }
 
 /* Nothing more will be compared (the flow is blocked or bypassed). */
 void nfav_sent_free(struct nfav_flow *flow)
 {
-	for (int i = 0; i < 2; i++)
-		while (flow->dir[i].sent)
-			nfav_sent_pop(flow, &flow->dir[i]);
+	for (int i = 0; i < 2; i++) {
+		struct nfav_flow_dir *d = &flow->dir[i];
+
+		nfav_sent_truncate(flow, d, NULL, 0, 0);
+		nfav_sent_trim(flow, d, 0);
+	}
 }
 
-/* The receiver of @d acknowledged everything before @ack. */
-void nfav_sent_acked(struct nfav_flow *flow, struct nfav_flow_dir *d, u32 ack)
+/*
+ * The receiver of @d acknowledged everything before @ack.  Returns true if
+ * that freed room for copies.
+ */
+bool nfav_sent_acked(struct nfav_flow *flow, struct nfav_flow_dir *d, u32 ack)
 {
-	while (d->sent && !nfav_seq_after(nfav_seg_end(d->sent), ack))
-		nfav_sent_pop(flow, d);
+	struct nfav_sent_blk *b;
+	bool freed = false;
+
+	lockdep_assert_held(&flow->lock);
+	while ((b = d->sent) && !nfav_seq_after(b->hi, ack)) {
+		d->sent = b->next;
+		d->sent_bytes -= b->used;
+		b->next = d->sent_spare;
+		d->sent_spare = b;
+		freed = true;
+	}
+	if (freed)
+		d->sent_since = jiffies;
+	/* (Blocks are kept for the next bytes until the flow is idle.) */
+	if (!d->sent)
+		d->sent_last = NULL;
+	return freed;
+}
+
+/*
+ * Has @d kept copies that its receiver has not acknowledged for @age, with
+ * no acknowledgement freeing any meanwhile?
+ */
+bool nfav_sent_stale(const struct nfav_flow_dir *d, unsigned long age)
+{
+	return d->sent && time_after(jiffies, d->sent_since + age);
 }
 
 /*
  * Do the bytes [@seq, @seq + @len) of @skb (payload at @data_off) agree
- * with the released, unacknowledged segments they overlap?
+ * with the released, unacknowledged records they overlap?
  */
 bool nfav_sent_matches(const struct nfav_flow_dir *d, struct sk_buff *skb,
 		       u32 data_off, u32 seq, u32 len)
 {
-	const struct nfav_seg *o;
+	const struct nfav_sent_blk *b;
 	u8 a[64];
 
-	for (o = d->sent; o; o = o->next) {
-		const struct nfav_sent *s = container_of(o, struct nfav_sent,
-							 seg);
-		u32 from, to;
+	for (b = d->sent; b; b = b->next) {
+		u32 at;
 
-		/*
-		 * Records are in release order, which is not always sequence
-		 * order (a retransmission merging released and held bytes),
-		 * but a later record's bytes below an earlier one's start were
-		 * compared with that earlier one when they came: stopping at
-		 * the first record past the segment misses nothing.
-		 */
-		if (!nfav_seq_before(o->seq, seq + len))
-			break;
-		from = nfav_seq_after(o->seq, seq) ? o->seq : seq;
-		to = nfav_seq_before(seq + len, nfav_seg_end(o)) ?
-			 seq + len : nfav_seg_end(o);
+		if (!nfav_seq_before(b->lo, seq + len) ||
+		    !nfav_seq_after(b->hi, seq))
+			continue;	/* nothing of it overlaps */
+		for (at = 0; at < b->used;
+		     at += nfav_sent_rec_size(((const struct nfav_sent_rec *)
+					       (b->data + at))->len)) {
+			const struct nfav_sent_rec *r =
+				(const struct nfav_sent_rec *)(b->data + at);
+			u32 from, to;
 
-		while (nfav_seq_before(from, to)) {
-			u32 n = min_t(u32, to - from, sizeof(a));
+			from = nfav_seq_after(r->seq, seq) ? r->seq : seq;
+			to = nfav_seq_before(seq + len, r->seq + r->len) ?
+				 seq + len : r->seq + r->len;
+			while (nfav_seq_before(from, to)) {
+				u32 n = min_t(u32, to - from, sizeof(a));
 
-			if (skb_copy_bits(skb, data_off + (from - seq), a, n) ||
-			    memcmp(a, s->data + (from - o->seq), n))
-				return false;
-			from += n;
+				if (skb_copy_bits(skb, data_off + (from - seq),
+						  a, n) ||
+				    memcmp(a, r->data + (from - r->seq), n))
+					return false;
+				from += n;
+			}
 		}
 	}
 	return true;
@@ -461,6 +585,7 @@ void nfav_stream_free(struct nfav_flow *flow)
 	kfree(flow->pstate);
 	flow->pstate = NULL;
 	nfav_sent_free(flow);
+	nfav_held_spare_free(flow);
 }
 
 /* The flow stops being parsed: the stall timer must not run any more. */
@@ -484,7 +609,7 @@ static void nfav_stall_arm(struct nfav_flow *flow)
 		if (dl && (!expires || time_before(dl, expires)))
 			expires = dl;
 		dl = jiffies + NFAV_STALL_TIMEOUT;
-		if (nfav_stall_suspect(d) &&
+		if ((nfav_stall_suspect(d) || d->sent_blocked) &&
 		    (!expires || time_before(dl, expires)))
 			expires = dl;
 	}
@@ -518,11 +643,15 @@ static void nfav_stream_release_upto(struct nfav_flow *flow,
 		n = hard - seg->seq;
 		c = nfav_held_split(h, n);
 		if (c && !nfav_sent_record(flow, d, c)) {
-			/* No room for its copy: the bytes stay held. */
+			/*
+			 * No room for its copy: the bytes stay held, @h as it
+			 * was (nfav_held_split() moved only its data_off).
+			 */
 			h->data_off -= n;
-			kfree_skb(c->skb);
+			consume_skb(c->skb);
 			nfav_held_free(c);
 			c = NULL;
+			d->sent_blocked = true;
 		}
 		if (c) {
 			nfav_reasm_held_trim(&d->ra, n);
@@ -557,10 +686,14 @@ void nfav_stream_stalled(struct nfav_flow *flow, enum nfav_side side,
 		return;
 	/*
 	 * Only a sender in the middle of a message can be stuck on us; a
-	 * complete object waiting for its verdict stays fully held.
+	 * complete object waiting for its verdict stays fully held.  Bytes
+	 * held because their copies could not be made are tried again.
 	 */
-	if (!d->cur && !(d->in_msg && !d->msg_has_object))
+	if (!d->cur && !(d->in_msg && !d->msg_has_object)) {
+		if (d->sent_blocked)
+			nfav_stream_release(flow, side, p);
 		return;
+	}
 	nfav_trickle_start(d);
 	nfav_stream_release(flow, side, p);
 	if (!retrans)
@@ -636,10 +769,15 @@ static bool nfav_stream_pass_head(struct nfav_flow *flow,
 {
 	struct nfav_seg *seg = d->ra.held;
 
-	if (!seg || nfav_seq_after(nfav_seg_end(seg), upto) ||
-	    !nfav_sent_record(flow, d, container_of(seg, struct nfav_held,
-						    seg)))
+	lockdep_assert_held(&flow->lock);
+	if (!seg || nfav_seq_after(nfav_seg_end(seg), upto))
 		return false;
+	if (!nfav_sent_record(flow, d, container_of(seg, struct nfav_held,
+						    seg))) {
+		/* Tried again on an ACK, a retransmission or the timer. */
+		d->sent_blocked = true;
+		return false;
+	}
 	nfav_reasm_pop_held(&d->ra);
 	d->released = nfav_seg_end(seg);
 	nfav_stream_unhold(flow, d, seg, &p->pass, NFAV_H_PASS);
@@ -878,6 +1016,7 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 		return;
 	}
 
+	d->sent_blocked = false;	/* set again if a copy fails */
 	/* Trickling lasts until the objects it was for are decided. */
 	nfav_trickle_check(d);
 	nfav_stream_limits(flow, d, true, &soft, &hard);

@@ -38,7 +38,7 @@ DEBUG_SUBSET="http_infected"
 DEBUG_COST=900
 CHECK_T0=$(date +%s)
 # What the kernels after the oldest run (NFAV_SMOKE= for everything).
-SMOKE_SUBSET="hostile http_clean http_infected http_upload http_ipv6 lifecycle ctl forwarding"
+SMOKE_SUBSET="hostile released http_clean http_infected http_upload http_ipv6 lifecycle ctl forwarding"
 MAKEFLAGS="${MAKEFLAGS:-} -j$(nproc)"
 export MAKEFLAGS
 

@@ -32,6 +32,12 @@
                      which the client never gets; 1.5 s later, as a real
                      sender from the client's ACK, the "A"s again and the
                      "Z" tail (BODYFILE), up to 30 s
+        holefill     the headers, the body in 4000-byte segments but the
+                     first, 1 s later the first; then as a real sender
+                     from the client's ACK, up to 30 s
+        pin          the headers and BODYFILE with TTL 33 (the client never
+                     gets it), then every 2 s the first body segment again
+                     (the connection stays busy), until reset or 120 s
   hostile.py oobsrv ADDR PORT BODYFILE
       A real-socket server that sends a close-delimited HTTP/1.0 response
       whose body carries one urgent (MSG_OOB) byte "Z" after 16 bytes.
@@ -143,7 +149,7 @@ class RawTCP:
         ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
         self.tx.sendto(ip + tcp + payload, (self.peer[0], 0))
 
-    def accept(self, timeout=30, ts=None):
+    def accept(self, timeout=30, ts=None, wscale=None):
         while True:
             seg = self.recv(timeout)
             if seg is None:
@@ -154,7 +160,11 @@ class RawTCP:
         self.peer = (src, sport)
         self.rcv_nxt = seq + 1
         self.tsval = ts
-        self.send(SYN | ACK, opts=struct.pack("!BBH", 2, 4, 1460))
+        opts = struct.pack("!BBH", 2, 4, 1460)
+        if wscale is not None:
+            # window scaling: the client may open a window past 64 KiB
+            opts += struct.pack("!BBBB", 1, 3, 3, wscale)
+        self.send(SYN | ACK, opts=opts)
         self.snd_nxt = self.isn + 1
 
     def read_request(self, timeout=30):
@@ -252,7 +262,8 @@ def segments(data, size):
 def rawsrv(addr, port, iface, mode, bodyfile, sync=None):
     body = open(bodyfile, "rb").read()
     c = RawTCP(addr, int(port), iface)
-    c.accept(ts=1000 if mode == "paws" else None)
+    c.accept(ts=1000 if mode == "paws" else None,
+             wscale=7 if mode in ("gapfill", "pin", "holefill") else None)
     c.read_request()
     base = c.snd_nxt
     if mode == "lostcopy":
@@ -286,6 +297,35 @@ def rawsrv(addr, port, iface, mode, bodyfile, sync=None):
             time.sleep(0.005)
         time.sleep(1.5)
         c.finish_reliably(base, head + body, 30, idle=0.3, burst=16)
+        return
+    if mode == "holefill":
+        # A hole in front of as many out-of-order bytes as nfav queues.
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+        resp = head + body
+        segs = segments(resp, 4000)
+        for off, data in segs[1:]:
+            c.send(ACK | PSH, data, seq=base + off)
+            time.sleep(0.002)
+        time.sleep(1)
+        c.send(ACK | PSH, segs[0][1], seq=base)
+        c.finish_reliably(base, resp, 30, idle=0.3, burst=16)
+        return
+    if mode == "pin":
+        # Copies nfav keeps of released bytes that are never acknowledged.
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+        c.send(ACK | PSH, head, seq=base)
+        time.sleep(0.1)
+        for off, data in segments(body, 1000):
+            c.send(ACK | PSH, data, seq=base + len(head) + off, ttl=33)
+            time.sleep(0.002)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            seg = c.recv(2)
+            if seg is not None and seg[2] & RST:
+                return
+            c.send(ACK | PSH, body[:1000], seq=base + len(head), ttl=33)
         return
     if mode in ("paws", "badack"):
         # A decoy the client discards (paws: its timestamp is older than
