@@ -95,13 +95,17 @@ wait "$RAW_PID" 2>/dev/null
 s1=$(stats_json)
 ttl_drop_off
 nfavctl set global hold-limit 262144 || bail "hold-limit back to 262144"
-# (no file at all also differs from gapfill.bad: infected is what counts)
+# (no file at all also differs from gapfill.bad: infected is what counts.
+# The bytes past the bound are dropped by nfav, unacked-drops, or, past the
+# client's window if that is smaller, by conntrack: untracked.)
 $ttl_drop && [ "${TTL_DROPPED:-0}" -ge 1 ] &&
 	! cmp -s "$SCRATCH/out/gapfill" "$SCRATCH/www/gapfill.bad" &&
-	[ "$(delta "$s0" "$s1" infected)" -ge 1 ] && [ "$(delta "$s0" "$s1" unacked_drops)" -ge 1 ]
+	[ "$(delta "$s0" "$s1" infected)" -ge 1 ] &&
+	[ $(($(delta "$s0" "$s1" unacked_drops) + $(delta "$s0" "$s1" untracked))) -ge 1 ]
 result "released bytes past the copy bounds, tail retransmitted different: scanned and blocked" $? \
 	"$(fetch_diag "$SCRATCH/out/gapfill")" "infected +$(delta "$s0" "$s1" infected)" \
 	"evasions +$(delta "$s0" "$s1" evasions)" "unacked_drops +$(delta "$s0" "$s1" unacked_drops)" \
+	"untracked +$(delta "$s0" "$s1" untracked)" \
 	"TTL drop rule: $ttl_drop, dropped ${TTL_DROPPED:-no counter}" "$(tail -n 5 "$SCRATCH/log/rawsrv.log")"
 
 # ---- the namespace's budget for copies is smaller than what three
