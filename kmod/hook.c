@@ -660,8 +660,15 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 	 */
 	if (th->ack && flow->dir[!side].sent &&
 	    nfav_sent_acked(flow, &flow->dir[!side], ntohl(th->ack_seq)) &&
-	    flow->dir[!side].sent_blocked)
+	    flow->dir[!side].sent_blocked) {
 		nfav_stream_release(flow, !side, &p);
+		if (flow->state != NFAV_FLOW_ACTIVE) {
+			/* It went to bypass (or was blocked) meanwhile. */
+			verdict = flow->state == NFAV_FLOW_BYPASS ? NF_ACCEPT :
+				  NF_DROP;
+			goto out_unlock;
+		}
+	}
 
 	/* What this end can receive limits what the other end may hold. */
 	flow->dir[!side].peer_window = (u32)ntohs(th->window) <<
@@ -718,7 +725,8 @@ static unsigned int nfav_flow_packet(struct nfav_flow *flow,
 		 * A retransmission that also carries held bytes: its sender
 		 * waits for them (as for NFAV_RA_OLD_HELD).
 		 */
-		if (nfav_seq_before(ntohl(th->seq), d->ra.next_seq))
+		if (nfav_seq_before(ntohl(th->seq), d->ra.next_seq) &&
+		    nfav_seq_after(ntohl(th->seq) + plen, d->released))
 			nfav_stream_stalled(flow, side, true, &p);
 		verdict = NF_DROP;
 		goto out_unlock;

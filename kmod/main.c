@@ -114,8 +114,8 @@ void nfav_mem_uncharge(u32 truesize)
 
 /*
  * The same for copies of released bytes (nfav_sent_record()): max_sent_kb
- * for all namespaces, max_sent_ns_kb for each, so that connections whose
- * receivers never acknowledge cannot take the room of other namespaces.
+ * for all namespaces, max_sent_ns_kb for each, so that one namespace's
+ * connections whose receivers do not acknowledge take at most its share.
  */
 bool nfav_sent_room(struct nfav_net *nn, u32 size)
 {

@@ -207,6 +207,7 @@ struct nfav_sent_blk {
 	struct nfav_sent_blk *next;
 	u32 lo, hi;			/* sequence range of its records */
 	u32 used;			/* bytes of data[] in use */
+	u32 last;			/* offset of the last record */
 	u8 data[];
 };
 
@@ -254,7 +255,7 @@ struct nfav_flow_dir {
 	 */
 	struct nfav_sent_blk *sent, *sent_last, *sent_spare;
 	u32 sent_bytes;
-	unsigned long sent_since;	/* jiffies: oldest copy, or last freed */
+	u32 sent_acked;			/* the receiver's highest ACK */
 	bool sent_blocked;		/* a release stopped: no room for a copy */
 	/* Timestamps (RFC 7323): this side's SYN carried one; its newest. */
 	bool ts_ok;

@@ -284,8 +284,12 @@ int nfav_stream_prepare(struct nfav_flow *flow)
 struct nfav_sent_rec {
 	u32 seq;
 	u32 len;
+	u32 stamp;		/* jiffies when its first byte was released */
 	u8 data[];
 };
+
+/* A record takes the bytes that follow it if they are released this soon. */
+#define NFAV_SENT_MERGE_AGE	(HZ / 4)
 
 #define NFAV_SENT_BLK_DATA	(PAGE_SIZE - sizeof(struct nfav_sent_blk))
 /* A record's header and alignment: what a segment costs beyond its bytes. */
@@ -302,14 +306,20 @@ static u32 nfav_sent_rec_size(u32 len)
  */
 #define NFAV_SENT_MIN_LIMIT	(256 * 1024)
 
-static u32 nfav_sent_limit(const struct nfav_flow *flow)
+static u32 nfav_hold_limit(const struct nfav_flow *flow)
 {
 	u32 limit;
 
 	rcu_read_lock();
-	limit = NFAV_HOLD_TRUESIZE_MULT * nfav_config_rcu(flow->nn)->hold_limit;
+	limit = nfav_config_rcu(flow->nn)->hold_limit;
 	rcu_read_unlock();
-	return max_t(u32, limit, NFAV_SENT_MIN_LIMIT);
+	return limit;
+}
+
+static u32 nfav_sent_limit(const struct nfav_flow *flow)
+{
+	return max_t(u32, NFAV_HOLD_TRUESIZE_MULT * nfav_hold_limit(flow),
+		     NFAV_SENT_MIN_LIMIT);
 }
 
 /**
@@ -337,6 +347,15 @@ bool nfav_sent_admit(const struct nfav_flow *flow,
 	u64 span, cost;
 
 	lockdep_assert_held(&flow->lock);
+	/*
+	 * While copies fail, held segments cannot go: they are bounded here,
+	 * as the hold policy bounds them otherwise (room comes back through
+	 * this direction's ACKs or the budget retry).
+	 */
+	if (d->sent_blocked &&
+	    (d->ra.held_count >= NFAV_HOLD_MAX_SEGS ||
+	     d->held_truesize > NFAV_HOLD_TRUESIZE_MULT * nfav_hold_limit(flow)))
+		return false;
 	for (o = d->ra.ooo; o; o = o->next)
 		if (nfav_seq_after(nfav_seg_end(o), top))
 			top = nfav_seg_end(o);
@@ -373,12 +392,11 @@ static struct nfav_sent_blk *nfav_sent_blk_new(struct nfav_flow *flow,
 	}
 	b->next = NULL;
 	b->used = 0;
-	if (d->sent_last) {
+	b->last = 0;
+	if (d->sent_last)
 		d->sent_last->next = b;
-	} else {
+	else
 		d->sent = b;
-		d->sent_since = jiffies;
-	}
 	d->sent_last = b;
 	return b;
 }
@@ -413,11 +431,39 @@ static void nfav_sent_truncate(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	d->sent_bytes = bytes;
 }
 
+/* Free the blocks kept for reuse but @keep. */
+static void nfav_sent_trim(struct nfav_flow *flow, struct nfav_flow_dir *d,
+			   unsigned int keep)
+{
+	struct nfav_sent_blk *b, **pp = &d->sent_spare;
+
+	while (*pp && keep--)
+		pp = &(*pp)->next;
+	while ((b = *pp)) {
+		*pp = b->next;
+		nfav_sent_blk_free(flow, b);
+	}
+}
+
+/*
+ * Blocks kept for reuse: as many as the direction's bound takes, none while
+ * a budget is more than half used.
+ */
+static void nfav_sent_spares_fit(struct nfav_flow *flow,
+				 struct nfav_flow_dir *d)
+{
+	nfav_sent_trim(flow, d, nfav_sent_pressure(flow->nn) ? 0 :
+				nfav_sent_limit(flow) / NFAV_SENT_BLK_DATA);
+}
+
 /**
  * nfav_sent_record - keep a copy of a segment about to be released
  * @flow: the flow, locked
  * @d: its direction
  * @h: the segment
+ *
+ * Bytes that follow the last record (released within NFAV_SENT_MERGE_AGE)
+ * extend it: in-order data makes about one record per block.
  *
  * Return: true if the segment may go: recorded whole, or the flow is not
  * active (nothing is compared any more).  False: nothing was recorded; the
@@ -429,14 +475,40 @@ bool nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	struct nfav_sent_blk *last = d->sent_last, *b = last;
 	u32 used = last ? last->used : 0, bytes = d->sent_bytes;
 	u32 lo = last ? last->lo : 0, hi = last ? last->hi : 0;
-	u32 len = h->seg.len, limit, off, n, size;
-	struct nfav_sent_rec *r;
+	u32 tail = last ? last->last : 0, tail_len = 0;
+	u32 len = h->seg.len, limit, off = 0, n, size, old;
+	struct nfav_sent_rec *r = NULL;
 
 	lockdep_assert_held(&flow->lock);
 	if (!len || flow->state != NFAV_FLOW_ACTIVE)
 		return true;
 	limit = nfav_sent_limit(flow);
-	for (off = 0; off < len; off += n) {
+	if (last && last->used) {
+		r = (struct nfav_sent_rec *)(last->data + last->last);
+		tail_len = r->len;
+		if (r->seq + r->len != h->seg.seq ||
+		    time_after(jiffies, (unsigned long)r->stamp +
+				       NFAV_SENT_MERGE_AGE))
+			r = NULL;
+	}
+	if (r) {
+		/* Extend the last record as far as its block goes. */
+		old = last->used - last->last;
+		n = min_t(u32, len, NFAV_SENT_BLK_DATA - last->last -
+				    sizeof(*r) - r->len);
+		size = nfav_sent_rec_size(r->len + n);
+		if (d->sent_bytes - old + size > limit)
+			goto undo;
+		if (n && skb_copy_bits(h->skb, h->data_off, r->data + r->len, n))
+			goto undo;
+		r->len += n;
+		d->sent_bytes += size - old;
+		last->used = last->last + size;
+		if (nfav_seq_after(r->seq + r->len, last->hi))
+			last->hi = r->seq + r->len;
+		off = n;
+	}
+	for (; off < len; off += n) {
 		if (!b || b->used + nfav_sent_rec_size(1) > NFAV_SENT_BLK_DATA) {
 			b = nfav_sent_blk_new(flow, d);
 			if (!b)
@@ -452,10 +524,12 @@ bool nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 			goto undo;
 		r->seq = h->seg.seq + off;
 		r->len = n;
+		r->stamp = (u32)jiffies;
 		if (!b->used || nfav_seq_before(r->seq, b->lo))
 			b->lo = r->seq;
 		if (!b->used || nfav_seq_after(r->seq + n, b->hi))
 			b->hi = r->seq + n;
+		b->last = b->used;
 		b->used += size;
 		d->sent_bytes += size;
 	}
@@ -467,31 +541,24 @@ undo:
 	if (last) {
 		last->lo = lo;
 		last->hi = hi;
+		last->last = tail;
+		if (used)
+			((struct nfav_sent_rec *)(last->data + tail))->len =
+				tail_len;
 	}
+	/* Blocks this call took go back to the budget if it is short. */
+	nfav_sent_spares_fit(flow, d);
 	return false;
 }
 
-/* Free the blocks kept for reuse but @keep. */
-static void nfav_sent_trim(struct nfav_flow *flow, struct nfav_flow_dir *d,
-			   unsigned int keep)
-{
-	struct nfav_sent_blk *b, **pp = &d->sent_spare;
-
-	while (*pp && keep--)
-		pp = &(*pp)->next;
-	while ((b = *pp)) {
-		*pp = b->next;
-		nfav_sent_blk_free(flow, b);
-	}
-}
-
-/* @flow is idle: it keeps no block it does not use (called by the GC). */
+/* @flow is idle: it keeps nothing it does not use (called by the GC). */
 void nfav_sent_idle(struct nfav_flow *flow)
 {
 	lockdep_assert_held(&flow->lock);
 	for (int i = 0; i < 2; i++)
 		if (!flow->dir[i].sent)
 			nfav_sent_trim(flow, &flow->dir[i], 0);
+	nfav_held_spare_free(flow);
 }
 
 /* Nothing more will be compared (the flow is blocked or bypassed). */
@@ -515,6 +582,8 @@ bool nfav_sent_acked(struct nfav_flow *flow, struct nfav_flow_dir *d, u32 ack)
 	bool freed = false;
 
 	lockdep_assert_held(&flow->lock);
+	if (nfav_seq_after(ack, d->sent_acked))
+		d->sent_acked = ack;
 	while ((b = d->sent) && !nfav_seq_after(b->hi, ack)) {
 		d->sent = b->next;
 		d->sent_bytes -= b->used;
@@ -522,21 +591,35 @@ bool nfav_sent_acked(struct nfav_flow *flow, struct nfav_flow_dir *d, u32 ack)
 		d->sent_spare = b;
 		freed = true;
 	}
-	if (freed)
-		d->sent_since = jiffies;
-	/* (Blocks are kept for the next bytes until the flow is idle.) */
 	if (!d->sent)
 		d->sent_last = NULL;
+	if (freed)
+		nfav_sent_spares_fit(flow, d);
 	return freed;
 }
 
 /*
- * Has @d kept copies that its receiver has not acknowledged for @age, with
- * no acknowledgement freeing any meanwhile?
+ * Has the oldest copy in @d that its receiver has not acknowledged been
+ * kept longer than @age?
  */
 bool nfav_sent_stale(const struct nfav_flow_dir *d, unsigned long age)
 {
-	return d->sent && time_after(jiffies, d->sent_since + age);
+	const struct nfav_sent_blk *b = d->sent;
+	u32 at;
+
+	if (!b)
+		return false;
+	for (at = 0; at < b->used;
+	     at += nfav_sent_rec_size(((const struct nfav_sent_rec *)
+				       (b->data + at))->len)) {
+		const struct nfav_sent_rec *r =
+			(const struct nfav_sent_rec *)(b->data + at);
+
+		if (nfav_seq_after(r->seq + r->len, d->sent_acked))
+			return time_after(jiffies,
+					  (unsigned long)r->stamp + age);
+	}
+	return false;
 }
 
 /*
@@ -1042,6 +1125,8 @@ void nfav_stream_release(struct nfav_flow *flow, enum nfav_side side,
 		;
 
 	nfav_stream_released(d);
+	if (d->sent_blocked)
+		nfav_stall_arm(flow);	/* try again */
 }
 
 /*

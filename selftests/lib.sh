@@ -385,6 +385,17 @@ counter() {
 # delta OLD NEW KEY...: how much a counter grew between two snapshots.
 delta() { echo $(($(counter "$2" "${@:3}") - $(counter "$1" "${@:3}"))); }
 
+# rawsrv MODE BODYFILE [SYNC]: hostile.py's raw-TCP server (servers/
+# hostile.py, $HOSTILE) on $SRV4:$RAWPORT in srv, in the background;
+# RAW_PID.  The script drops srv's own RSTs for $RAWPORT.
+rawsrv() {
+	ip netns exec srv $PYTHON "$HOSTILE" rawsrv $SRV4 $RAWPORT veth0 "$@" \
+		>>"$SCRATCH/log/rawsrv.log" 2>&1 &
+	RAW_PID=$!
+	_bg_pids+=("$RAW_PID")
+	sleep 0.5	# the packet socket is bound before the SYN comes
+}
+
 # bg_fetch NAME URL [CURL-OPTION...]: curl in cli in the background;
 # BG_PID; bg_wait NAME SECS: wait for it; sets CURL_RC (124: still running,
 # killed), HTTP_CODE, SIZE.

@@ -5,8 +5,8 @@
  * Every segment that arrives is compared, byte for byte, with every copy of
  * the same sequence space the reassembler still owns (held and out-of-order
  * lists), a small chunk at a time through ops->copy.  The lists are bounded
- * by the caller's hold budget and by max_ooo_count, so the work per segment
- * is bounded too.  A FIN fixes the end of the stream: data at or after it,
+ * by the caller (its hold policy, and what it admits) and by max_ooo_count,
+ * so the work per segment is bounded too.  A FIN fixes the end of the stream: data at or after it,
  * or a FIN elsewhere, is a conflict.
  */
 #include "reasm.h"

@@ -28,15 +28,6 @@ gen_file clean3k 3000
 is_eicar() { cmp -s "$1" "$eicar_file"; }
 body_of() { sed '1,/^\r$/d' "$1"; }	# the body of a saved raw response
 
-# rawsrv MODE BODYFILE [SYNC]: the raw server in srv, in the background.
-rawsrv() {
-	ip netns exec srv $PYTHON "$HOSTILE" rawsrv $SRV4 $RAWPORT veth0 "$@" \
-		>>"$SCRATCH/log/rawsrv.log" 2>&1 &
-	RAW_PID=$!
-	_bg_pids+=("$RAW_PID")
-	sleep 0.5	# the packet socket is bound before the SYN comes
-}
-
 # ---- 2. a forged SYN-ACK with payload mid-stream does not turn scanning off
 s0=$(stats_json)
 rawsrv synack-data "$eicar_file"

@@ -38,14 +38,6 @@ nsx cli sysctl -qw net.ipv4.tcp_rmem="4096 4194304 8388608" || bail "tcp_rmem in
 nsx cli ip route change default via $RTR4_C initrwnd 600 || bail "initrwnd in cli"
 ns_kb0=$(cat $PARAMS/max_sent_ns_kb)
 
-# rawsrv MODE BODYFILE: the raw server in srv, in the background.
-rawsrv() {
-	ip netns exec srv $PYTHON "$HOSTILE" rawsrv $SRV4 $RAWPORT veth0 "$@" \
-		>>"$SCRATCH/log/rawsrv.log" 2>&1 &
-	RAW_PID=$!
-	_bg_pids+=("$RAW_PID")
-	sleep 0.5	# the packet socket is bound before the SYN comes
-}
 # ttl_drop_on / ttl_drop_off: the client drops what the raw server sent
 # with TTL 33 (nftables: its TTL match needs no extra module, the debug
 # kernel has no xt_hl); ttl_drop_off sets TTL_DROPPED (packets dropped,
@@ -156,9 +148,10 @@ kill "$RAW_PID" 2>/dev/null
 echo "$ns_kb0" >$PARAMS/max_sent_ns_kb
 
 # ---- a hole in front of as many out-of-order bytes as nfav queues (64
-# segments of 4000 bytes, 256 KiB: the copies' bound at hold-limit 16384):
-# the segment that fills the hole is taken in, the body arrives byte-exact
-# (4000-byte segments: jumbo frames on the four links)
+# segments of 4096 bytes, 256 KiB: the copies' bound at hold-limit 16384):
+# the segment that fills the hole is taken in (admission counted the hole
+# when the bytes after it came), the body arrives byte-exact
+# (4096-byte segments: jumbo frames on the four links)
 set_mtu() {
 	ip -n srv link set veth0 mtu "$1" && ip -n rtr link set veth1 mtu "$1" &&
 		ip -n rtr link set veth0 mtu "$1" && ip -n cli link set veth0 mtu "$1"

@@ -32,7 +32,7 @@
                      which the client never gets; 1.5 s later, as a real
                      sender from the client's ACK, the "A"s again and the
                      "Z" tail (BODYFILE), up to 30 s
-        holefill     the headers, the body in 4000-byte segments but the
+        holefill     the headers, the body in 4096-byte segments but the
                      first, 1 s later the first; then as a real sender
                      from the client's ACK, up to 30 s
         pin          the headers and BODYFILE with TTL 33 (the client never
@@ -303,7 +303,7 @@ def rawsrv(addr, port, iface, mode, bodyfile, sync=None):
         head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
                 b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
         resp = head + body
-        segs = segments(resp, 4000)
+        segs = segments(resp, 4096)
         for off, data in segs[1:]:
             c.send(ACK | PSH, data, seq=base + off)
             time.sleep(0.002)
