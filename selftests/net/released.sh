@@ -132,17 +132,28 @@ s0=$(stats_json)
 rawsrv pin "$SCRATCH/www/pin1m"
 bg_fetch pinned "http://$SRV4:$RAWPORT/pin1m"
 sleep 8		# the copies are made
-bg_fetch victim "http://$SRV4/clean3m"
-bg_wait victim 90
-evaded() { [ "$(delta "$s0" "$(stats_json)" evasions)" -ge 1 ]; }
-wait_for 60 evaded
-s1=$(stats_json)
-cmp -s "$SCRATCH/out/victim" "$SCRATCH/www/clean3m" &&
-	[ "$(delta "$s0" "$s1" evasions)" -ge 1 ] && $ttl_drop
-result "a connection pinning copies unacknowledged is blocked under memory pressure; the others go on" $? \
-	"$(ended_diag victim)" "evasions +$(delta "$s0" "$s1" evasions)" \
-	"unacked_drops +$(delta "$s0" "$s1" unacked_drops)" "TTL drop rule: $ttl_drop"
-bg_wait pinned 10
+# Released and dropped by the client: pinned.  The client's window bounds
+# it (conntrack drops what passes it); a kernel whose window stays small
+# (6.1 here, despite initrwnd) cannot be pinned past half the budget.
+pinned=$(nsx cli nft list chain inet nfav_lost in 2>/dev/null | grep -o 'packets [0-9]*')
+pinned=${pinned#packets }
+if [ "${pinned:-0}" -lt 560 ]; then
+	bg_wait pinned 1
+	skip "a connection pinning copies unacknowledged is blocked under memory pressure" \
+		"the client's window let the server pin ${pinned:-0} KB only (less than half of 1 MiB)"
+else
+	bg_fetch victim "http://$SRV4/clean3m"
+	bg_wait victim 90
+	evaded() { [ "$(delta "$s0" "$(stats_json)" evasions)" -ge 1 ]; }
+	wait_for 60 evaded
+	s1=$(stats_json)
+	cmp -s "$SCRATCH/out/victim" "$SCRATCH/www/clean3m" &&
+		[ "$(delta "$s0" "$s1" evasions)" -ge 1 ] && $ttl_drop
+	result "a connection pinning copies unacknowledged is blocked under memory pressure; the others go on" $? \
+		"$(ended_diag victim)" "evasions +$(delta "$s0" "$s1" evasions)" \
+		"unacked_drops +$(delta "$s0" "$s1" unacked_drops)" "TTL drop rule: $ttl_drop, pinned ${pinned} KB"
+	bg_wait pinned 10
+fi
 ttl_drop_off
 kill "$RAW_PID" 2>/dev/null
 echo "$ns_kb0" >$PARAMS/max_sent_ns_kb
