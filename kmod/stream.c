@@ -482,6 +482,9 @@ bool nfav_sent_record(struct nfav_flow *flow, struct nfav_flow_dir *d,
 	lockdep_assert_held(&flow->lock);
 	if (!len || flow->state != NFAV_FLOW_ACTIVE)
 		return true;
+	/* No copy is kept: whatever went before was acknowledged. */
+	if (!d->sent)
+		d->sent_acked = h->seg.seq;
 	limit = nfav_sent_limit(flow);
 	if (last && last->used) {
 		r = (struct nfav_sent_rec *)(last->data + last->last);
